@@ -1,0 +1,5 @@
+"""Allow `python -m csp_report`."""
+
+from .cli import main
+
+main()

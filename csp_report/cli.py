@@ -1,0 +1,47 @@
+"""The command line: parse options, call the library, turn our errors into messages."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__, api
+from .errors import CspReportError
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+project_argument = click.argument(
+    "project_dir", default=".", type=click.Path(path_type=Path, file_okay=False))
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Print a CspReportError as a message on stderr and exit with its code; no traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except CspReportError as err:
+            click.echo(f"Error: {err}", err=True)
+            sys.exit(err.exit_code)
+
+    return wrapper
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="csp-report")
+def main() -> None:
+    """Build a Community Safety Partnership's quarterly board pack from YAML data."""
+
+
+@main.command(context_settings=CONTEXT)
+@project_argument
+@reports_errors
+def validate(project_dir: Path) -> None:
+    """Check every data file of PROJECT_DIR and list every problem at once."""
+    project = api.open_project(project_dir)
+    click.echo(str(api.summarise(project)))

@@ -1,0 +1,64 @@
+"""The one exception hierarchy: every failure a user can cause is a CspReportError."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, reported as `file:line: field: message`."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class CspReportError(Exception):
+    """Base class of every error the CLI turns into a message instead of a traceback."""
+
+    exit_code = 1
+
+
+class ProjectNotFound(CspReportError):
+    """The project folder or its report configuration does not exist."""
+
+    exit_code = 2
+
+
+class InvalidProject(CspReportError):
+    """The project's data has one or more problems; all of them are listed."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"{count} {noun} found:\n" + "\n".join(str(p) for p in self.problems))
+
+
+class UsageError(CspReportError):
+    """An option names something the project does not have (a pack, a period, a format)."""
+
+    exit_code = 2
+
+
+class BuildError(CspReportError):
+    """Rendering or writing a pack failed; previous outputs are left untouched."""
+
+
+class TemplateProblem(BuildError):
+    """A template (default or project override) is broken or reaches outside the project."""
+
+
+def relative(path: Path, root: Path) -> str:
+    """Show a path relative to the project root when it is inside it, as users see it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

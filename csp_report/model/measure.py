@@ -1,0 +1,110 @@
+"""A measure file (data/measures/PACK/*.yaml): one row of a pack, its figures and commentary."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from .types import Count, Identifier, Number, PeriodId, Strict, Text, YearId
+
+Unit = Literal["count", "percentage", "rate", "rank", "text"]
+Good = Literal["lower", "higher", "monitor"]
+MissingState = Literal["not-available", "to-follow", "not-collected", "no-update"]
+RagWord = Literal["red", "amber", "green", "grey"]
+
+MAIN_SERIES = "main"
+
+
+class Missing(Strict):
+    """A figure that was not supplied, with the reason printed in the pack."""
+
+    state: MissingState
+    reason: Text = Field(min_length=1, description="Printed in the pack, e.g. "
+                         "'Not available at time of writing'")
+
+
+class Baseline(Strict):
+    """The figure the plan measures against, and how it was arrived at."""
+
+    value: Number | None = None
+    description: Text | None = Field(None, description="e.g. '3 yr average (2012-2014)'")
+
+
+class Figures(Strict):
+    """One series' figures for one quarter, as the data owner supplied them."""
+
+    value: Number | None = Field(None, description="This quarter's figure")
+    previous: Number | None = Field(None, description="The same quarter last year")
+    ytd: Number | None = Field(None, description="Year to date, where the source gives it")
+    ytd_previous: Number | None = Field(None, description="Year to date last year")
+    baseline: Number | None = Field(None, description="A baseline for this quarter only")
+    out_of: Count | None = Field(None, description="For ranks: the number ranked")
+    missing: Missing | None = None
+
+    @model_validator(mode="after")
+    def _missing_or_figures(self) -> Figures:
+        if self.missing and (self.value is not None or self.ytd is not None):
+            raise PydanticCustomError(
+                "missing_with_value", "a figure cannot be both given and missing")
+        return self
+
+
+class Quarter(Figures):
+    """One quarter of a measure: figures (or per-series figures), commentary, missing state."""
+
+    figures: dict[Identifier, Figures] | None = Field(
+        None, description="Per-series figures, for measures with several series")
+    commentary: Text = Field("", description="Free text printed after the generated sentence")
+
+
+class Series(Strict):
+    """A named series of a measure with several (e.g. SBC and Police; opiate and non-opiate)."""
+
+    label: Text = Field(description="e.g. 'SBC' or 'Opiate clients'")
+    unit: Unit | None = Field(None, description="Overrides the measure's unit")
+    good: Good | None = Field(None, description="Overrides the measure's direction of good")
+    noun: Text | None = Field(None, description="Overrides the measure's noun")
+    noun_singular: Text | None = None
+    baseline: Baseline | None = None
+
+
+class Year(Strict):
+    """A financial year's target and, for years before the data, its result."""
+
+    target: Number | None = None
+    result: Number | None = Field(None, description="The year's figure when no quarters are kept")
+    description: Text | None = Field(None, description="e.g. 'Baseline of 1,440 offences'")
+
+
+class RagOverride(Strict):
+    """A manual RAG status that replaces the computed one; the reason is printed."""
+
+    status: RagWord
+    reason: Text = Field(min_length=1)
+
+
+class Measure(Strict):
+    """One performance measure or activity."""
+
+    ref: Text = Field(description="Reference as printed, e.g. '2.3' (in quotes)")
+    section: Identifier = Field(description="The pack section (priority/theme) it belongs to")
+    title: Text
+    detail: Text = ""
+    owner: Identifier | None = Field(None, description="Data owner id from report.yaml")
+    unit: Unit = "count"
+    noun: Text = Field("", description="What the figure counts, e.g. 'incidents'")
+    noun_singular: Text | None = Field(None, description="e.g. 'incident'")
+    good: Good = "monitor"
+    additive: bool = Field(
+        True, description="Count quarters add up to the year (false for rolling 12-month "
+        "counts: the year's figure is then the last quarter's)")
+    baseline: Baseline | None = None
+    series: dict[Identifier, Series] | None = None
+    years: dict[YearId, Year] = {}
+    quarters: dict[PeriodId, Quarter] = {}
+    rag: RagOverride | None = None
+    rag_rule: Literal["tolerance", "improvement"] | None = Field(
+        None, description="Overrides the report's RAG rule for this measure")
+    tolerance: Number | None = Field(None, description="Overrides the report's tolerance")

@@ -1,0 +1,132 @@
+"""Financial-year periods: ids such as 2017-18-Q1 and the labels derived from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})-Q(\d)$")
+_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _check_years(start: int, end2: int, text: str) -> None:
+    if (start + 1) % 100 != end2:
+        raise ValueError(f"'{text}' is not a financial year: {start} is followed by "
+                         f"{(start + 1) % 100:02d}, not {end2:02d}")
+
+
+@dataclass(frozen=True, order=True)
+class FinancialYear:
+    """A financial year, April to March, written 2016-17."""
+
+    start: int
+
+    @classmethod
+    def parse(cls, text: str) -> FinancialYear:
+        match = _YEAR.match(text)
+        if not match:
+            raise ValueError(f"'{text}' is not a financial year like 2016-17")
+        start, end2 = int(match[1]), int(match[2])
+        _check_years(start, end2, text)
+        return cls(start)
+
+    @property
+    def id(self) -> str:
+        return f"{self.start}-{(self.start + 1) % 100:02d}"
+
+    @property
+    def label(self) -> str:
+        """The way the seed reports write a year: 2016/17."""
+        return f"{self.start}/{(self.start + 1) % 100:02d}"
+
+    def quarter(self, number: int) -> Period:
+        return Period(self.start, number)
+
+    def __str__(self) -> str:
+        return self.id
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """One quarter of a financial year: Q1 is April to June, Q4 is January to March."""
+
+    year_start: int
+    number: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        match = _PERIOD.match(text)
+        if not match:
+            raise ValueError(f"'{text}' is not a period like 2017-18-Q1")
+        start, end2, number = int(match[1]), int(match[2]), int(match[3])
+        _check_years(start, end2, text)
+        if not 1 <= number <= 4:
+            raise ValueError(f"'{text}' has no quarter {number}; quarters are Q1 to Q4")
+        return cls(start, number)
+
+    @property
+    def year(self) -> FinancialYear:
+        return FinancialYear(self.year_start)
+
+    @property
+    def id(self) -> str:
+        return f"{self.year.id}-Q{self.number}"
+
+    @property
+    def first_month(self) -> tuple[int, int]:
+        """(calendar year, month number) of the quarter's first month."""
+        month = 4 + 3 * (self.number - 1)
+        return (self.year_start, month) if month <= 12 else (self.year_start + 1, month - 12)
+
+    @property
+    def last_month(self) -> tuple[int, int]:
+        year, month = self.first_month
+        return (year, month + 2)
+
+    @property
+    def end_date(self) -> dt.date:
+        year, month = self.last_month
+        following = dt.date(year + (month == 12), month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+
+    @property
+    def quarter_label(self) -> str:
+        return f"Quarter {self.number}"
+
+    @property
+    def range_label(self) -> str:
+        """April 2017 to June 2017."""
+        (y1, m1), (y2, m2) = self.first_month, self.last_month
+        return f"{_MONTHS[m1 - 1]} {y1} to {_MONTHS[m2 - 1]} {y2}"
+
+    @property
+    def short_range_label(self) -> str:
+        """April 17 to June 17, as the seed activity update heads its column."""
+        (y1, m1), (y2, m2) = self.first_month, self.last_month
+        return f"{_MONTHS[m1 - 1]} {y1 % 100:02d} to {_MONTHS[m2 - 1]} {y2 % 100:02d}"
+
+    def label(self, style: str) -> str:
+        """The column label for a period in one of the configurable styles."""
+        return {
+            "quarter": self.quarter_label,
+            "quarter-update": f"{self.quarter_label} update",
+            "range": self.range_label,
+            "short-range": self.short_range_label,
+        }[style]
+
+    def previous(self) -> Period:
+        if self.number == 1:
+            return Period(self.year_start - 1, 4)
+        return Period(self.year_start, self.number - 1)
+
+    def same_quarter_last_year(self) -> Period:
+        return Period(self.year_start - 1, self.number)
+
+    def __str__(self) -> str:
+        return self.id
+
+
+LABEL_STYLES = ("quarter", "quarter-update", "range", "short-range")

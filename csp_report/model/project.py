@@ -1,0 +1,72 @@
+"""The validated project: the report configuration and every measure, grouped by pack."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..loader import Document
+from .measure import MAIN_SERIES, Figures, Measure, Quarter
+from .periods import Period
+from .report import Pack, Report
+
+
+def ref_key(ref: str) -> tuple[tuple[int, str], ...]:
+    """Sort refs naturally: 1.2 before 1.10, 4.4a after 4.4."""
+    return tuple((int(part), "") if part.isdigit() else (1 << 30, part)
+                 for part in re.split(r"[.\s]+", ref))
+
+
+@dataclass(frozen=True)
+class MeasureEntry:
+    """A validated measure with the pack it belongs to and where it came from."""
+
+    pack: str
+    measure: Measure
+    document: Document = field(compare=False, repr=False)
+
+    @property
+    def file(self) -> str:
+        return self.document.file
+
+    @property
+    def key(self) -> str:
+        """A measure's identity across the project: its pack and its ref."""
+        return f"{self.pack}/{self.measure.ref}"
+
+    def series_ids(self) -> list[str]:
+        return list(self.measure.series) if self.measure.series else [MAIN_SERIES]
+
+    def figures(self, quarter: Quarter) -> dict[str, Figures]:
+        """Each series' figures in one quarter; a single-series measure has the series 'main'."""
+        if self.measure.series:
+            given = quarter.figures or {}
+            return {sid: given.get(sid, Figures()) for sid in self.measure.series}
+        return {MAIN_SERIES: quarter}
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything a build needs, checked: stages after validate trust it."""
+
+    root: Path
+    report: Report
+    measures: dict[str, list[MeasureEntry]]
+
+    def pack(self, pack_id: str) -> Pack:
+        return self.report.packs[pack_id]
+
+    def periods(self, pack_id: str) -> list[Period]:
+        """Every period any measure of the pack has data for, oldest first."""
+        found = {Period.parse(pid) for entry in self.measures[pack_id]
+                 for pid in entry.measure.quarters}
+        return sorted(found)
+
+    def latest_period(self, pack_id: str) -> Period | None:
+        periods = self.periods(pack_id)
+        return periods[-1] if periods else None
+
+    @property
+    def measure_count(self) -> int:
+        return sum(len(entries) for entries in self.measures.values())

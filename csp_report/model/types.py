@@ -1,0 +1,100 @@
+"""Field types shared by the models: strict numbers, clean text, ids and period keys."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
+
+from .periods import FinancialYear, Period
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class Strict(BaseModel):
+    """Base of every model: no unknown keys, no silent type coercion, immutable."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return str(value)
+
+
+def _number(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise PydanticCustomError("number_type", "expected a number, got {got}",
+                                  {"got": _shown(value)})
+    number = Decimal(value)
+    if not number.is_finite():
+        raise PydanticCustomError("number_type", "expected a number, got {got}",
+                                  {"got": _shown(value)})
+    return number
+
+
+def _not_negative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise PydanticCustomError("negative", "must not be negative, got {got}",
+                                  {"got": str(value)})
+    return value
+
+
+def _text(value: str) -> str:
+    match = _CONTROL.search(value)
+    if match:
+        raise PydanticCustomError(
+            "control_character",
+            "contains the control character U+{code} at character {pos}; remove it",
+            {"code": f"{ord(match[0]):04X}", "pos": match.start() + 1},
+        )
+    return value
+
+
+def _string(value: Any) -> Any:
+    if not isinstance(value, str):
+        hint = " (put it in quotes)" if isinstance(value, int | Decimal) else ""
+        raise PydanticCustomError("text_type", "expected text, got {got}{hint}",
+                                  {"got": _shown(value), "hint": hint})
+    return value
+
+
+def _identifier(value: str) -> str:
+    if not _ID.match(value):
+        raise PydanticCustomError(
+            "identifier", "{got} is not an id: use lower-case letters, digits and dashes",
+            {"got": _shown(value)})
+    return value
+
+
+def _period(value: str) -> str:
+    try:
+        return Period.parse(value).id
+    except ValueError as err:
+        raise PydanticCustomError("period", str(err)) from None
+
+
+def _year(value: str) -> str:
+    try:
+        return FinancialYear.parse(value).id
+    except ValueError as err:
+        raise PydanticCustomError("year", str(err)) from None
+
+
+Number = Annotated[Decimal, BeforeValidator(_number)]
+Count = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_not_negative)]
+Text = Annotated[str, BeforeValidator(_string), AfterValidator(_text)]
+Identifier = Annotated[str, BeforeValidator(_string), AfterValidator(_identifier)]
+PeriodId = Annotated[str, BeforeValidator(_string), AfterValidator(_period)]
+YearId = Annotated[str, BeforeValidator(_string), AfterValidator(_year)]
