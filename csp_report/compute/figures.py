@@ -1,0 +1,137 @@
+"""Derived figures per series and quarter: changes, year to date, quarters derived from YTD."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..model.measure import MAIN_SERIES, Figures, Measure, Missing
+from ..model.periods import FinancialYear, Period
+from ..model.project import MeasureEntry
+from .numbers import Change
+
+
+@dataclass(frozen=True)
+class SeriesSpec:
+    """What a series is: its label (None for a single-series measure), unit, good, noun."""
+
+    id: str
+    label: str | None
+    unit: str
+    good: str
+    noun: str
+    noun_singular: str | None
+    baseline: Decimal | None
+
+
+@dataclass(frozen=True)
+class SeriesFigures:
+    """One series in one quarter, every derivable figure derived."""
+
+    spec: SeriesSpec
+    period: Period
+    value: Decimal | None
+    value_derived: bool
+    previous: Decimal | None
+    change: Change | None
+    ytd: Decimal | None
+    ytd_previous: Decimal | None
+    ytd_change: Change | None
+    ytd_given: bool
+    baseline: Decimal | None
+    baseline_change: Change | None
+    out_of: Decimal | None
+    missing: Missing | None
+
+    @property
+    def has_figures(self) -> bool:
+        return self.value is not None or self.ytd is not None
+
+
+def series_specs(measure: Measure) -> list[SeriesSpec]:
+    """The series of a measure; one series called 'main' when it defines none."""
+    base = measure.baseline.value if measure.baseline else None
+    if not measure.series:
+        return [SeriesSpec(MAIN_SERIES, None, measure.unit, measure.good, measure.noun,
+                           measure.noun_singular, base)]
+    return [
+        SeriesSpec(sid, s.label, s.unit or measure.unit, s.good or measure.good,
+                   s.noun if s.noun is not None else measure.noun,
+                   s.noun_singular if s.noun is not None else measure.noun_singular,
+                   s.baseline.value if s.baseline else None)
+        for sid, s in measure.series.items()
+    ]
+
+
+def _raw(entry: MeasureEntry, period: Period, series_id: str) -> Figures | None:
+    quarter = entry.measure.quarters.get(period.id)
+    return None if quarter is None else entry.figures(quarter)[series_id]
+
+
+def _running_totals(entry: MeasureEntry, spec: SeriesSpec, year: FinancialYear,
+                    field: str, ytd_field: str) -> dict[int, tuple[Decimal | None, Decimal | None]]:
+    """(quarter figure, year-to-date) for Q1-Q4 of a year; each derived from the other if missing.
+
+    A YTD the source gives wins over the sum of quarters: police figures are revised between
+    quarters, so the given total is the truer one.
+    """
+    result: dict[int, tuple[Decimal | None, Decimal | None]] = {}
+    running: Decimal | None = Decimal(0)
+    for number in range(1, 5):
+        raw = _raw(entry, year.quarter(number), spec.id)
+        value = getattr(raw, field) if raw else None
+        given_ytd = getattr(raw, ytd_field) if raw else None
+        if value is None and given_ytd is not None and running is not None:
+            value = given_ytd - running
+        running = given_ytd if given_ytd is not None else (
+            running + value if running is not None and value is not None else None)
+        result[number] = (value, running)
+    return result
+
+
+def compute_series(entry: MeasureEntry, spec: SeriesSpec, period: Period) -> SeriesFigures:
+    """Every figure of one series in one quarter."""
+    raw = _raw(entry, period, spec.id) or Figures()
+    value, previous = raw.value, raw.previous
+    ytd = ytd_previous = None
+    additive = spec.unit == "count" and entry.measure.additive
+    if additive:
+        this_year = _running_totals(entry, spec, period.year, "value", "ytd")
+        last_year = _running_totals(entry, spec, period.year, "previous", "ytd_previous")
+        value, ytd = this_year[period.number]
+        previous, ytd_previous = last_year[period.number]
+    baseline = raw.baseline if raw.baseline is not None else spec.baseline
+    show_ytd = additive and period.number > 1 and ytd is not None
+    return SeriesFigures(
+        spec=spec,
+        period=period,
+        value=value,
+        value_derived=raw.value is None and value is not None,
+        previous=previous,
+        change=Change.between(value, previous) if value is not None and previous is not None
+        else None,
+        ytd=ytd if show_ytd else None,
+        ytd_previous=ytd_previous if show_ytd else None,
+        ytd_change=Change.between(ytd, ytd_previous)
+        if show_ytd and ytd is not None and ytd_previous is not None else None,
+        ytd_given=raw.ytd is not None,
+        baseline=baseline,
+        baseline_change=Change.between(value, baseline)
+        if value is not None and baseline is not None and spec.unit == "percentage" else None,
+        out_of=raw.out_of,
+        missing=raw.missing,
+    )
+
+
+def year_figure(entry: MeasureEntry, spec: SeriesSpec, year: FinancialYear) -> Decimal | None:
+    """The year's result: stated, or Q4's year to date (additive counts), or Q4's figure."""
+    stated = entry.measure.years.get(year.id)
+    if stated and stated.result is not None and spec.id == MAIN_SERIES:
+        return stated.result
+    q4 = year.quarter(4)
+    if q4.id not in entry.measure.quarters:
+        return None
+    if spec.unit == "count" and entry.measure.additive:
+        return _running_totals(entry, spec, year, "value", "ytd")[4][1]
+    raw = _raw(entry, q4, spec.id)
+    return raw.value if raw else None

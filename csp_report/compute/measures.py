@@ -1,0 +1,192 @@
+"""Compute stage: a pack's measures for a period, with figures, yearly results, RAG and travel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..model.measure import Missing
+from ..model.periods import FinancialYear, Period
+from ..model.project import MeasureEntry, Project
+from ..model.report import Pack, RagRules
+from .figures import SeriesFigures, SeriesSpec, compute_series, series_specs, year_figure
+from .rag import Rag, Travel, judge, shortfall, travel, worst
+
+
+@dataclass(frozen=True)
+class ComputedQuarter:
+    """One quarter of a measure as the pack shows it."""
+
+    period: Period
+    series: list[SeriesFigures]
+    commentary: str
+    missing: Missing | None
+    reported: bool  # False when the measure has no entry at all for this quarter
+
+
+@dataclass(frozen=True)
+class YearResult:
+    """A year's result against its target: "2016/17 - NOT ACHIEVED - 1,628 offences"."""
+
+    year: FinancialYear
+    target: Decimal | None
+    result: Decimal | None
+    achieved: bool | None
+    description: str | None
+
+
+@dataclass(frozen=True)
+class ComputedMeasure:
+    """A measure with everything a reader sees derived."""
+
+    entry: MeasureEntry
+    specs: list[SeriesSpec]
+    quarters: list[ComputedQuarter]
+    years: list[YearResult]
+    rag: Rag
+    travel: Travel | None
+
+    @property
+    def current(self) -> ComputedQuarter:
+        return self.quarters[-1]
+
+
+@dataclass(frozen=True)
+class ComputedPack:
+    """A pack for one period, ready for layout."""
+
+    project: Project
+    pack_id: str
+    pack: Pack
+    period: Period
+    measures: list[ComputedMeasure]
+
+    def in_section(self, section_id: str) -> list[ComputedMeasure]:
+        return [m for m in self.measures if m.entry.measure.section == section_id]
+
+
+def compute_quarter(entry: MeasureEntry, specs: list[SeriesSpec], period: Period) -> ComputedQuarter:
+    quarter = entry.measure.quarters.get(period.id)
+    return ComputedQuarter(
+        period=period,
+        series=[compute_series(entry, spec, period) for spec in specs],
+        commentary=quarter.commentary if quarter else "",
+        missing=quarter.missing if quarter else None,
+        reported=quarter is not None,
+    )
+
+
+def year_results(entry: MeasureEntry, spec: SeriesSpec, upto: FinancialYear) -> list[YearResult]:
+    """Each year of the measure's history up to the pack's year, judged against its target."""
+    results = []
+    for year_id, year in sorted(entry.measure.years.items()):
+        fy = FinancialYear.parse(year_id)
+        if fy > upto:
+            continue
+        target = year.target if year.target is not None else spec.baseline
+        result = year_figure(entry, spec, fy)
+        achieved = None
+        if target is not None and result is not None and spec.good != "monitor":
+            gap = shortfall(result, target, spec.good)
+            achieved = gap is not None and gap <= 0
+        results.append(YearResult(fy, target, result, achieved, year.description))
+    return results
+
+
+def _comparator(entry: MeasureEntry, figures: SeriesFigures, single: bool,
+                rules: RagRules) -> tuple[Decimal, str] | None:
+    """What a series is judged against: the year's target, its baseline, or last year."""
+    period = figures.period
+    year = entry.measure.years.get(period.year.id)
+    additive = figures.spec.unit == "count" and entry.measure.additive
+    annual = year.target if single and year and year.target is not None else None
+    what = "target"
+    if annual is None and figures.baseline is not None:
+        annual, what = figures.baseline, "baseline"
+    if annual is not None:
+        if additive and period.number < 4:
+            return annual * period.number / 4, f"pro-rata {what}"
+        return annual, what
+    if rules.no_target == "last-year":
+        last = figures.ytd_previous if figures.ytd is not None else figures.previous
+        if last is not None:
+            return last, "last year"
+    return None
+
+
+def series_rag(entry: MeasureEntry, figures: SeriesFigures, single: bool,
+               rules: RagRules) -> Rag:
+    """RAG of one series in the pack's period."""
+    if figures.missing:
+        return Rag("grey", f"no data: {figures.missing.reason}")
+    if figures.spec.good == "monitor" or figures.spec.unit == "text":
+        return Rag("grey", "monitor only")
+    actual = figures.ytd if figures.ytd is not None else figures.value
+    if actual is None:
+        return Rag("grey", "no figure")
+    comparator = _comparator(entry, figures, single, rules)
+    if comparator is None:
+        return Rag("grey", "nothing to compare with")
+    last_year = figures.ytd_previous if figures.ytd is not None else figures.previous
+    rule = entry.measure.rag_rule or rules.rule
+    tolerance = entry.measure.tolerance if entry.measure.tolerance is not None else rules.tolerance
+    return judge(actual, comparator[0], figures.spec.good, rule, tolerance, last_year,
+                 comparator[1])
+
+
+def measure_rag(entry: MeasureEntry, current: ComputedQuarter, rules: RagRules) -> Rag:
+    """The measure's RAG: a stated override, Grey for missing data, else its worst series."""
+    override = entry.measure.rag
+    if override:
+        return Rag(override.status, f"overridden: {override.reason}", overridden=True)
+    if not current.reported:
+        return Rag("grey", f"no return for {current.period.id}")
+    if current.missing:
+        return Rag("grey", f"no data: {current.missing.reason}")
+    single = len(current.series) == 1
+    rags = [series_rag(entry, figures, single, rules) for figures in current.series]
+    judged = [rag for rag in rags if rag.status != "grey"]
+    return worst(judged) if judged else rags[0]
+
+
+def measure_travel(entry: MeasureEntry, current: ComputedQuarter, rules: RagRules) -> Travel | None:
+    """Direction of travel of a single-series measure; None when there is nothing to compare."""
+    if len(current.series) != 1:
+        return None
+    figures = current.series[0]
+    if figures.value is None or figures.spec.unit == "text":
+        return None
+    if rules.travel == "previous-quarter":
+        before = compute_series(entry, figures.spec, current.period.previous()).value
+    else:
+        before = figures.previous
+    if before is None:
+        return None
+    good = "lower" if figures.spec.unit == "rank" else figures.spec.good
+    return travel(figures.value, before, good)
+
+
+def compute_measure(entry: MeasureEntry, periods: list[Period], rules: RagRules) -> ComputedMeasure:
+    specs = series_specs(entry.measure)
+    quarters = [compute_quarter(entry, specs, period) for period in periods]
+    current = quarters[-1]
+    return ComputedMeasure(
+        entry=entry,
+        specs=specs,
+        quarters=quarters,
+        years=year_results(entry, specs[0], current.period.year) if len(specs) == 1 else [],
+        rag=measure_rag(entry, current, rules),
+        travel=measure_travel(entry, current, rules),
+    )
+
+
+def compute(project: Project, pack_id: str, period: Period) -> ComputedPack:
+    """Compute a pack for a period: the tracker shows the year's quarters up to it."""
+    pack = project.pack(pack_id)
+    if pack.layout == "tracker":
+        periods = [period.year.quarter(n) for n in range(1, period.number + 1)]
+    else:
+        periods = [period]
+    rules = project.report.rag
+    measures = [compute_measure(entry, periods, rules) for entry in project.measures[pack_id]]
+    return ComputedPack(project, pack_id, pack, period, measures)

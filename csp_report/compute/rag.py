@@ -1,0 +1,91 @@
+"""RAG status by configurable rules, and direction of travel; both respect direction of good."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .numbers import HUNDRED, plain, round1
+
+WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "grey": "Grey"}
+SEVERITY = {"grey": 0, "green": 1, "amber": 2, "red": 3}
+
+
+@dataclass(frozen=True)
+class Rag:
+    """A RAG status: the word is always printed; `css` names the colour class."""
+
+    status: str
+    basis: str
+    overridden: bool = False
+
+    @property
+    def word(self) -> str:
+        return WORDS[self.status]
+
+    @property
+    def css(self) -> str:
+        return f"rag-{self.status}"
+
+
+def shortfall(actual: Decimal, comparator: Decimal, good: str) -> Decimal | None:
+    """How far actual falls short of comparator, in % of comparator (<= 0 means met).
+
+    None when the comparator is zero and actual misses it (an infinite shortfall).
+    """
+    worse = actual - comparator if good == "lower" else comparator - actual
+    if worse <= 0:
+        return Decimal(0) if worse == 0 else worse * HUNDRED / abs(comparator or 1)
+    if comparator == 0:
+        return None
+    return worse * HUNDRED / abs(comparator)
+
+
+def is_better(new: Decimal, old: Decimal, good: str) -> bool:
+    return new < old if good == "lower" else new > old
+
+
+def judge(actual: Decimal, comparator: Decimal, good: str, rule: str, tolerance: Decimal,
+          last_year: Decimal | None, against: str) -> Rag:
+    """Apply a RAG rule to a figure and what it is measured against ('target', 'last year')."""
+    gap = shortfall(actual, comparator, good)
+    basis = f"{plain(actual)} against {against} {plain(comparator)}"
+    if gap is not None and gap <= 0:
+        return Rag("green", f"{basis}: met")
+    off = "missed" if gap is None else f"{round1(gap)}% off"
+    if rule == "improvement":
+        if last_year is not None and is_better(actual, last_year, good):
+            return Rag("amber", f"{basis}: {off}, but better than last year ({plain(last_year)})")
+        return Rag("red", f"{basis}: {off}, and not better than last year")
+    if gap is not None and gap <= tolerance:
+        return Rag("amber", f"{basis}: {off}, within {plain(tolerance)}% tolerance")
+    return Rag("red", f"{basis}: {off}, beyond {plain(tolerance)}% tolerance")
+
+
+def worst(rags: list[Rag]) -> Rag:
+    """The status of a measure with several series: its worst series."""
+    return max(rags, key=lambda rag: SEVERITY[rag.status])
+
+
+@dataclass(frozen=True)
+class Travel:
+    """Direction of travel: better / worse / no change (or up / down for monitor-only)."""
+
+    label: str
+    arrow: str
+    css: str
+
+
+UP, DOWN, LEVEL = "\u2191", "\u2193", "\u2192"
+
+
+def travel(new: Decimal, old: Decimal, good: str) -> Travel:
+    """Compare a figure with what it is compared to, given the direction of good."""
+    if new == old:
+        return Travel("No change", LEVEL, "travel-same")
+    arrow = UP if new > old else DOWN
+    if good == "monitor":
+        return Travel("Up" if new > old else "Down", arrow, "travel-monitor")
+    if is_better(new, old, good):
+        return Travel("Better", arrow, "travel-better")
+    return Travel("Worse", arrow, "travel-worse")
