@@ -45,3 +45,19 @@ def validate(project_dir: Path) -> None:
     """Check every data file of PROJECT_DIR and list every problem at once."""
     project = api.open_project(project_dir)
     click.echo(str(api.summarise(project)))
+
+
+@main.command(context_settings=CONTEXT)
+@project_argument
+@click.option("--strict", is_flag=True, help="Exit 1 when any warning is found.")
+@reports_errors
+def check(project_dir: Path, strict: bool) -> None:
+    """Flag numbers in commentary that contradict the data."""
+    from .check import check_project
+
+    warnings = check_project(api.open_project(project_dir))
+    for warning in warnings:
+        click.echo(f"warning: {warning}")
+    click.echo(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}")
+    if warnings and strict:
+        sys.exit(1)

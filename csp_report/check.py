@@ -1,0 +1,136 @@
+"""The commentary lint: numbers in commentary that contradict the computed figures."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from .compute.figures import SeriesFigures, series_specs
+from .compute.measures import compute_quarter
+from .compute.numbers import plain
+from .errors import Problem
+from .model.periods import Period
+from .model.project import MeasureEntry, Project
+
+NUMBER = r"\d[\d,]*(?:\.\d+)?"
+_CLAIMS = re.compile(
+    rf"(?P<pair>(?P<value>{NUMBER})%?(?:\s+[^\d\s.;]+){{0,8}}?\s+compared\s+to\s+"
+    rf"(?P<prev>{NUMBER})%?\s+(?:last\s+year|in\s+(?:the\s+)?previous\s+period))"
+    rf"|(?P<ytd>year\s+to\s+date(?:\s+total)?\s+of\s+(?P<ytdvalue>{NUMBER}))"
+    rf"|(?P<change>(?P<word>increase|reduction|rise|decrease|fall|drop)\s+of\s+(?P<amount>{NUMBER}))"
+    rf"|(?P<slash>(?P<slashvalue>{NUMBER})(?:\s+[^\d\s/]+){{0,6}}?\s*/"
+    rf"(?P<slashsign>[+-])(?P<slashamount>{NUMBER})(?![\d.,]*%))"
+    rf"|(?P<pct>(?:\(|equating\s+to\s+|/)(?P<pctvalue>[+-]?{NUMBER})%)",
+    re.IGNORECASE,
+)
+_UP_WORDS = {"increase", "rise"}
+
+
+@dataclass(frozen=True)
+class Context:
+    """A pair of figures a sentence can talk about: a quarter's or a year to date's."""
+
+    value: Decimal
+    previous: Decimal | None
+    what: str
+
+    @property
+    def change(self) -> Decimal | None:
+        return None if self.previous is None else self.value - self.previous
+
+    @property
+    def percent(self) -> Decimal | None:
+        if self.previous in (None, 0):
+            return None
+        return (self.value - self.previous) * 100 / self.previous
+
+
+def _contexts(figures: list[SeriesFigures]) -> list[Context]:
+    found = []
+    for f in figures:
+        if f.value is not None:
+            found.append(Context(f.value, f.previous, "quarter"))
+        if f.ytd is not None:
+            found.append(Context(f.ytd, f.ytd_previous, "year to date"))
+    return found
+
+
+def _num(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def _as_stated(number: Decimal, stated: str) -> Decimal:
+    """Round a computed figure to the number of places the commentary used."""
+    places = len(stated.split(".")[1]) if "." in stated else 0
+    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _pct_text(number: Decimal) -> str:
+    return f"{'+' if number > 0 else ''}{number}%"
+
+
+def check_commentary(text: str, figures: list[SeriesFigures]) -> list[str]:
+    """Each contradiction between a commentary and the figures, as a sentence."""
+    contexts = _contexts(figures)
+    current: Context | None = None
+    found: list[str] = []
+    for match in _CLAIMS.finditer(text):
+        if match["pair"]:
+            value, prev = _num(match["value"]), _num(match["prev"])
+            current = next((c for c in contexts if c.value == value), None)
+            if current and current.previous is not None and current.previous != prev:
+                found.append(f"states '{value} compared to {plain(prev)} last year' but last "
+                             f"year's {current.what} figure is {plain(current.previous)}")
+        elif match["ytd"]:
+            ytd = _num(match["ytdvalue"])
+            current = next((c for c in contexts if c.what == "year to date"), current)
+            if current and current.value != ytd and current.what == "year to date":
+                found.append(f"states a year to date of {plain(ytd)}; computed "
+                             f"{plain(current.value)}")
+        elif match["change"] or match["slash"]:
+            if match["change"]:
+                sign = 1 if match["word"].lower() in _UP_WORDS else -1
+                amount = _num(match["amount"])
+            else:
+                sign = 1 if match["slashsign"] == "+" else -1
+                amount = _num(match["slashamount"])
+                value = _num(match["slashvalue"])
+                current = next((c for c in contexts if c.value == value), None)
+            if current is None or current.change is None:
+                continue
+            if sign * amount != current.change:
+                word = match[0][match[0].index("/") + 1:] if match["slash"] else match[0]
+                found.append(f"states '{word}' but the {current.what} change is "
+                             f"{'+' if current.change > 0 else ''}{plain(current.change)}"
+                             f" ({plain(current.value)} against {plain(current.previous)})")
+        elif match["pct"] and current is not None and current.percent is not None:
+            stated_text = match["pctvalue"]
+            stated = _num(stated_text.lstrip("+"))
+            computed = _as_stated(current.percent, stated_text)
+            signed = stated_text[0] in "+-"
+            if (stated != computed) if signed else (abs(stated) != abs(computed)):
+                found.append(f"states {stated_text}% but the {current.what} change is "
+                             f"{_pct_text(computed)} ({plain(current.value)} against "
+                             f"{plain(current.previous)})")
+    return found
+
+
+def check_measure(entry: MeasureEntry) -> list[Problem]:
+    specs = series_specs(entry.measure)
+    problems = []
+    for period_id, quarter in entry.measure.quarters.items():
+        if not quarter.commentary:
+            continue
+        computed = compute_quarter(entry, specs, Period.parse(period_id))
+        path = ("quarters", period_id, "commentary")
+        for finding in check_commentary(quarter.commentary, computed.series):
+            problems.append(Problem(entry.file, entry.document.line_of(path),
+                                    ".".join(path), finding))
+    return problems
+
+
+def check_project(project: Project) -> list[Problem]:
+    """Every contradiction in every measure's commentary, in file order."""
+    return sorted(p for entries in project.measures.values() for e in entries
+                  for p in check_measure(e))
