@@ -18,6 +18,7 @@ _CLAIMS = re.compile(
     rf"(?P<pair>(?P<value>{NUMBER})%?(?:\s+[^\d\s.;]+){{0,8}}?\s+compared\s+to\s+"
     rf"(?P<prev>{NUMBER})%?\s+(?:last\s+year|in\s+(?:the\s+)?previous\s+period))"
     rf"|(?P<ytd>year\s+to\s+date(?:\s+total)?\s+of\s+(?P<ytdvalue>{NUMBER}))"
+    rf"|(?P<ytdchange>year\s+to\s+date\s+(?=(?:rise|increase|reduction|decrease|fall)\s))"
     rf"|(?P<change>(?P<word>increase|reduction|rise|decrease|fall|drop)\s+of\s+(?P<amount>{NUMBER}))"
     rf"|(?P<slash>(?P<slashvalue>{NUMBER})(?:\s+[^\d\s/]+){{0,6}}?\s*/"
     rf"(?P<slashsign>[+-])(?P<slashamount>{NUMBER})(?![\d.,]*%))"
@@ -88,6 +89,8 @@ def check_commentary(text: str, figures: list[SeriesFigures]) -> list[str]:
             if current and current.value != ytd and current.what == "year to date":
                 found.append(f"states a year to date of {plain(ytd)}; computed "
                              f"{plain(current.value)}")
+        elif match["ytdchange"]:
+            current = next((c for c in contexts if c.what == "year to date"), current)
         elif match["change"] or match["slash"]:
             if match["change"]:
                 sign = 1 if match["word"].lower() in _UP_WORDS else -1

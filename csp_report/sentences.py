@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ from .compute.measures import YearResult
 from .compute.numbers import Change, ordinal, percent, plain, round1, share, signed
 from .model.measure import Missing
 from .templating import text_environment
+
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;)])")
 
 MISSING_WORDS = {
     "not-available": "Not available",
@@ -88,7 +91,7 @@ class Sentences:
 
     def _render(self, name: str, **context: Any) -> str:
         text = self.env.get_template(f"sentences/{name}.txt").render(**context)
-        return " ".join(text.split())
+        return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(text.split()))
 
     def missing(self, missing: Missing) -> str:
         return self._render("missing", state=MISSING_WORDS[missing.state], reason=missing.reason)

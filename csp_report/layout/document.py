@@ -1,0 +1,103 @@
+"""The format-neutral document: what a pack contains, decided once for every output format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Text:
+    """A paragraph of plain text; `style` names its role (title, detail, commentary, ...)."""
+
+    text: str
+    style: str = "body"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: paragraphs, spans, whether it is a header, and its classes (RAG...)."""
+
+    paragraphs: tuple[Text, ...]
+    header: bool = False
+    scope: str | None = None  # "col" or "row" for header cells
+    colspan: int = 1
+    rowspan: int = 1
+    classes: tuple[str, ...] = ()
+    fill: str | None = None  # background colour as #rrggbb, decided here for both formats
+
+    @property
+    def text(self) -> str:
+        """The cell's text as a reader gets it, paragraphs joined by newlines."""
+        return "\n".join(p.text for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    kind: str = "body"  # banner | outcome | header | body
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: header rows repeat on every page; rows are never split across pages."""
+
+    id: str
+    caption: str
+    description: str
+    widths: tuple[int, ...]  # column widths in per cent of the text width
+    head: tuple[Row, ...]
+    body: tuple[Row, ...]
+    style: str  # activity | tracker | summary | key
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int
+    id: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    style: str = "body"
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    text: str
+    target: str  # the id of the heading it points at
+
+
+@dataclass(frozen=True)
+class Contents:
+    """The contents list; each format fills in page numbers its own way."""
+
+    entries: tuple[ContentsEntry, ...]
+
+
+Block = Heading | Paragraph | Table | Contents
+
+
+@dataclass(frozen=True)
+class Page:
+    """Blocks that start on a new page."""
+
+    blocks: tuple[Block, ...]
+    style: str = "body"  # cover | body
+
+
+@dataclass(frozen=True)
+class Document:
+    """A whole pack, ready to be drawn as HTML/PDF or DOCX."""
+
+    title: str
+    subject: str
+    language: str
+    author: str
+    date: str  # ISO date of the data, used for document metadata
+    footer: str
+    pages: tuple[Page, ...] = field(default_factory=tuple)
+
+    def tables(self) -> list[Table]:
+        return [b for page in self.pages for b in page.blocks if isinstance(b, Table)]
