@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,9 @@ import click
 
 from . import __version__, api
 from .errors import CspReportError
+
+FORMATS = ("pdf", "docx", "html")
+DEFAULT_FORMATS = ("pdf", "docx")
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 project_argument = click.argument(
@@ -61,3 +65,36 @@ def check(project_dir: Path, strict: bool) -> None:
     click.echo(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}")
     if warnings and strict:
         sys.exit(1)
+
+
+class _Progress:
+    """Shows what is being rendered on a terminal, once a build has taken over a second."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, message: str) -> None:
+        if self.enabled and time.monotonic() - self.start > 1.0:
+            click.echo(f"  rendering {message} ...", err=True)
+
+
+@main.command(context_settings=CONTEXT)
+@project_argument
+@click.option("--pack", help="Build only this pack (default: every pack).")
+@click.option("--period", help="Period to build, e.g. 2017-18-Q1 (default: each pack's latest).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
+              help="Output format; repeat for several (default: pdf and docx).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="Output folder (default: PROJECT_DIR/output).")
+@reports_errors
+def build(project_dir: Path, pack: str | None, period: str | None, formats: tuple[str, ...],
+          out: Path | None) -> None:
+    """Build the board packs of PROJECT_DIR into output/."""
+    from .build import build as build_packs
+
+    project = api.open_project(project_dir)
+    written = build_packs(project, pack=pack, period=period,
+                          formats=formats or DEFAULT_FORMATS, out=out, progress=_Progress())
+    for path in written:
+        click.echo(f"wrote {path}")

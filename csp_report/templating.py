@@ -19,7 +19,7 @@ def search_path(project_root: Path) -> list[Path]:
 def _environment(roots: tuple[Path, ...], html: bool) -> jinja2.Environment:
     # autoescape for HTML so user text can never become markup; StrictUndefined so a typo in
     # a template fails the build instead of printing nothing.
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(root) for root in roots]),
         autoescape=html,
         undefined=jinja2.StrictUndefined,
@@ -27,6 +27,8 @@ def _environment(roots: tuple[Path, ...], html: bool) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["zip"] = zip
+    return env
 
 
 def text_environment(project_root: Path) -> jinja2.Environment:

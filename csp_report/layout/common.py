@@ -71,7 +71,7 @@ def summary_blocks(computed: ComputedPack) -> list[Heading | Paragraph | Table]:
                      *(cell(Text(str(totals[s]), "strong")) for s in STATUSES),
                      cell(Text(str(sum(totals.values())), "strong")))))
     counts_table = Table(
-        id="rag-summary", caption="RAG status by section",
+        id="table-rag-summary", caption="RAG status by section",
         description="Number of measures in each section with each RAG status.",
         widths=(52, 8, 8, 8, 8, 16),
         head=(Row((header("Section"), header("Red"), header("Amber"), header("Green"),
@@ -117,7 +117,7 @@ def rag_key(rules: RagRules) -> list[Heading | Paragraph | Table]:
              else "Measures without a target for the year are Grey.")
     rows = tuple(Row((rag_cell(s, s.capitalize()), cell(Text(meaning[s])))) for s in
                  ("green", "amber", "red", "grey"))
-    table = Table(id="rag-key", caption="RAG key", description="What each RAG status means.",
+    table = Table(id="table-rag-key", caption="RAG key", description="What each RAG status means.",
                   widths=(15, 85),
                   head=(Row((header("Status"), header("Meaning")), "header"),),
                   body=rows, style="key")

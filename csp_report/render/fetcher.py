@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
 from ..errors import TemplateProblem
 from ..templating import PACKAGE_TEMPLATES
 
 
-class LockedFetcher:
+class LockedFetcher(URLFetcher):
     """A WeasyPrint URL fetcher that refuses the network and any file outside its roots.
 
     A relative URL resolves against the project's templates/ folder; a file missing there is
@@ -18,6 +20,8 @@ class LockedFetcher:
     """
 
     def __init__(self, project_root: Path) -> None:
+        # fail_on_errors: a resource we refuse stops the render instead of being left out.
+        super().__init__(allowed_protocols=("file",), fail_on_errors=True)
         self.project_root = project_root.resolve()
         self.overrides = self.project_root / "templates"
         self.roots = (self.project_root, PACKAGE_TEMPLATES.resolve())
@@ -42,10 +46,10 @@ class LockedFetcher:
             raise TemplateProblem(f"template resource '{url}' does not exist")
         return path
 
-    def __call__(self, url: str) -> dict[str, object]:
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         try:
             path = self._resolve(url)
         except TemplateProblem as err:
             self.refused.append(str(err))
             raise
-        return {"string": path.read_bytes(), "filename": path.name, "redirected_url": url}
+        return URLFetcherResponse(path.as_uri(), path.read_bytes())

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from ..errors import TemplateProblem
-from ..layout.document import Document
+from ..layout.document import Cell, Document, Row
 from ..templating import PACKAGE_TEMPLATES, html_environment
 
 STYLESHEETS = ("pack.css", "custom.css")
@@ -16,6 +17,31 @@ STYLESHEETS = ("pack.css", "custom.css")
 def block_kind(block: object) -> str:
     """The template name for a layout block: Heading -> 'heading'."""
     return type(block).__name__.lower()
+
+
+def drawn_rows(rows: tuple[Row, ...]) -> list[list[tuple[Cell, bool]]]:
+    """Rows as the HTML draws them: each (cell, continued) with row spans drawn per row.
+
+    WeasyPrint tags a cell that spans rows across a page break as a broken table structure
+    (PDF/UA rules TABLE-COLUMN-ROWSPAN and TABLE-ROW-COLUMNSPAN fail), so a spanning cell is
+    drawn again in each row it covers, marked `continued`; the DOCX draws a real merge.
+    """
+    drawn: list[list[tuple[Cell, bool]]] = []
+    carried: list[tuple[int, Cell, int]] = []  # (column, cell, rows still to cover)
+    for row in rows:
+        cells: list[tuple[Cell, bool]] = []
+        still = []
+        for column, cell, left in carried:
+            cells.insert(column, (cell, True))
+            if left > 1:
+                still.append((column, cell, left - 1))
+        for cell in row.cells:
+            if cell.rowspan > 1:
+                still.append((len(cells), cell, cell.rowspan - 1))
+            cells.append((cell, False))
+        carried = still
+        drawn.append(cells)
+    return drawn
 
 
 def stylesheet_text(project_root: Path) -> str:
@@ -33,9 +59,12 @@ def render_html(doc: Document, project_root: Path) -> str:
     """The pack as one HTML page with its stylesheet inline."""
     env = html_environment(project_root)
     env.filters["kind"] = block_kind
+    env.filters["drawn"] = drawn_rows
     try:
         template = env.get_template("pack.html")
-        return template.render(doc=doc, stylesheet_text=stylesheet_text(project_root))
+        # The stylesheet is template text (ours or the project's), not user data: not escaped.
+        css = markupsafe.Markup(stylesheet_text(project_root))
+        return template.render(doc=doc, stylesheet_text=css)
     except jinja2.TemplateSyntaxError as err:
         raise TemplateProblem(f"{err.filename or err.name}:{err.lineno}: template syntax error: "
                               f"{err.message}") from None
