@@ -98,3 +98,15 @@ def build(project_dir: Path, pack: str | None, period: str | None, formats: tupl
                           formats=formats or DEFAULT_FORMATS, out=out, progress=_Progress())
     for path in written:
         click.echo(f"wrote {path}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default="schemas",
+              show_default=True, help="Folder to write the schema files into.")
+@reports_errors
+def schema(out: Path) -> None:
+    """Write the JSON Schemas of a measure file and of report.yaml."""
+    from .schema import write_schemas
+
+    for path in write_schemas(out):
+        click.echo(f"wrote {path}")

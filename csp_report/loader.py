@@ -24,6 +24,7 @@ class Document:
     file: str
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)  # found while reading, not fatal
 
     def line_of(self, path: Path_) -> int:
         """The line of the value at `path`, or of its nearest enclosing value."""
@@ -83,8 +84,13 @@ _ALLOWED_TAGS = {
 }
 
 
-def _build(loader: _StrictLoader, node: Node, path: Path_, lines: dict[Path_, int]) -> Any:
-    """Turn a composed node into plain data, recording each value's line."""
+def _build(loader: _StrictLoader, node: Node, path: Path_, lines: dict[Path_, int],
+           duplicates: list[tuple[int, str]]) -> Any:
+    """Turn a composed node into plain data, recording each value's line.
+
+    A duplicate key is recorded and its second value dropped, so that the rest of the file is
+    still read and every other problem in it reported in the same run.
+    """
     lines[path] = node.start_mark.line + 1
     if node.tag not in _ALLOWED_TAGS:
         raise _YamlRefused(node.start_mark.line + 1, f"the tag {node.tag} is not allowed")
@@ -97,16 +103,16 @@ def _build(loader: _StrictLoader, node: Node, path: Path_, lines: dict[Path_, in
             key = str(key) if not isinstance(key, str) else key
             if key in result:
                 first = lines[path + (key,)]
-                raise _YamlRefused(
-                    key_node.start_mark.line + 1,
-                    f"duplicate key '{key}' (first given on line {first})",
-                )
+                duplicates.append((key_node.start_mark.line + 1,
+                                   f"duplicate key '{key}' (first given on line {first})"))
+                continue
             lines[path + (key,)] = key_node.start_mark.line + 1
-            result[key] = _build(loader, value_node, path + (key,), lines)
+            result[key] = _build(loader, value_node, path + (key,), lines, duplicates)
             lines[path + (key,)] = key_node.start_mark.line + 1
         return result
     if isinstance(node, SequenceNode):
-        return [_build(loader, item, path + (i,), lines) for i, item in enumerate(node.value)]
+        return [_build(loader, item, path + (i,), lines, duplicates)
+                for i, item in enumerate(node.value)]
     return loader.construct_object(node)
 
 
@@ -131,7 +137,8 @@ def parse_yaml(text: str, name: str) -> Document | Problem:
     try:
         root = loader.get_single_node()
         lines: dict[Path_, int] = {}
-        data = {} if root is None else _build(loader, root, (), lines)
+        duplicates: list[tuple[int, str]] = []
+        data = {} if root is None else _build(loader, root, (), lines, duplicates)
     except _YamlRefused as err:
         return Problem(name, err.line, "", err.message)
     except yaml.MarkedYAMLError as err:
@@ -143,7 +150,8 @@ def parse_yaml(text: str, name: str) -> Document | Problem:
         return Problem(name, 1, "", f"YAML error: {err}")
     finally:
         loader.dispose()
-    return Document(name, data, lines)
+    return Document(name, data, lines, [Problem(name, line, "", message)
+                                        for line, message in duplicates])
 
 
 def load_yaml(path: Path, name: str) -> Document | Problem:
@@ -183,6 +191,8 @@ def load_project(root: Path) -> RawProject:
     if isinstance(report, Problem):
         problems.append(report)
         report = None
+    else:
+        problems.extend(report.problems)
     measures: list[tuple[str, Document]] = []
     measures_dir = root / MEASURES_DIR
     if measures_dir.is_dir():
@@ -199,5 +209,6 @@ def load_project(root: Path) -> RawProject:
             if isinstance(doc, Problem):
                 problems.append(doc)
             else:
+                problems.extend(doc.problems)
                 measures.append((pack_parts[0], doc))
     return RawProject(root, report, measures, problems)

@@ -15,7 +15,10 @@ from .loader import Document
 
 def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
     """' (did you mean 'x'?)' when a choice is close to the word, else ''."""
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    options = list(choices)
+    close = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
+    if not close:  # 'police' for 'cleveland-police': a part of a longer id
+        close = [option for option in options if str(word) in option][:1]
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
@@ -71,9 +74,7 @@ def _message(error: Any, root: type[BaseModel], loc: tuple[Any, ...]) -> str:
         return f"expected a mapping of keys and values, got {_kind_of(value)}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"expected a whole number, got {value!r}"
-    if kind == "too_short" and isinstance(value, str):
-        return "must not be empty"
-    if kind == "too_short":
+    if kind in ("too_short", "string_too_short"):
         return "must not be empty"
     message = error["msg"]
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):

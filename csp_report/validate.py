@@ -36,54 +36,72 @@ def validate(raw: RawProject) -> Project:
     measures: dict[str, list[MeasureEntry]] = {}
     if report:
         measures = {pack_id: [] for pack_id in report.packs}
+    refs: dict[tuple[str, str], str] = {}
     for pack_id, doc in raw.measures:
+        if report is not None:
+            problems.extend(_check_references(doc, report, pack_id, refs))
+        problems.extend(_check_period_order(doc))
         measure = _parse(Measure, doc, problems)
         if measure is None:
             continue
         problems.extend(_check_measure(measure, doc))
-        if report is None:
-            continue
-        if pack_id not in report.packs:
-            problems.append(Problem(doc.file, 1, "", f"folder '{pack_id}' is not a pack in "
-                                    f"{REPORT_FILE}{did_you_mean(pack_id, report.packs)}"))
-            continue
-        problems.extend(_check_references(measure, doc, report, pack_id))
-        measures[pack_id].append(MeasureEntry(pack_id, measure, doc))
+        if report is not None and pack_id in report.packs:
+            measures[pack_id].append(MeasureEntry(pack_id, measure, doc))
     for pack_id, entries in measures.items():
-        problems.extend(_duplicate_refs(entries))
-        entries.sort(key=lambda e: (list(report.packs[pack_id].sections).index(e.measure.section)
-                                    if e.measure.section in report.packs[pack_id].sections
-                                    else 0, ref_key(e.measure.ref)))
+        order = list(report.packs[pack_id].sections) if report else []
+        entries.sort(key=lambda e: (order.index(e.measure.section)
+                                    if e.measure.section in order else 0,
+                                    ref_key(e.measure.ref)))
     if problems:
         raise InvalidProject(problems)
     assert report is not None
     return Project(raw.root, report, measures)
 
 
-def _check_references(measure: Measure, doc: Document, report: Report,
-                      pack_id: str) -> list[Problem]:
+def _check_references(doc: Document, report: Report, pack_id: str,
+                      refs: dict[tuple[str, str], str]) -> list[Problem]:
+    """Pack folder, section, owner and ref uniqueness, read from the raw data so that they are
+    reported even when the same file has other problems."""
+    if pack_id not in report.packs:
+        return [Problem(doc.file, 1, "", f"folder '{pack_id}' is not a pack in "
+                        f"{REPORT_FILE}{did_you_mean(pack_id, report.packs)}")]
+    data = doc.data if isinstance(doc.data, dict) else {}
     problems = []
     sections = report.packs[pack_id].sections
-    if measure.section not in sections:
+    section = data.get("section")
+    if isinstance(section, str) and section not in sections:
         problems.append(Problem(doc.file, doc.line_of(("section",)), "section",
-                                f"'{measure.section}' is not a section of pack '{pack_id}'"
-                                f"{did_you_mean(measure.section, sections)}"))
-    if measure.owner is not None and measure.owner not in report.owners:
+                                f"'{section}' is not a section of pack '{pack_id}'"
+                                f"{did_you_mean(section, sections)}"))
+    owner = data.get("owner")
+    if isinstance(owner, str) and owner not in report.owners:
         problems.append(Problem(doc.file, doc.line_of(("owner",)), "owner",
-                                f"'{measure.owner}' is not an owner in {REPORT_FILE}"
-                                f"{did_you_mean(measure.owner, report.owners)}"))
+                                f"'{owner}' is not an owner in {REPORT_FILE}"
+                                f"{did_you_mean(owner, report.owners)}"))
+    ref = data.get("ref")
+    if isinstance(ref, str):
+        first = refs.setdefault((pack_id, ref), doc.file)
+        if first != doc.file:
+            problems.append(Problem(doc.file, doc.line_of(("ref",)), "ref",
+                                    f"'{ref}' is already used by {first}"))
     return problems
 
 
-def _duplicate_refs(entries: list[MeasureEntry]) -> list[Problem]:
-    seen: dict[str, MeasureEntry] = {}
-    problems = []
-    for entry in entries:
-        first = seen.setdefault(entry.measure.ref, entry)
-        if first is not entry:
-            problems.append(Problem(entry.file, entry.document.line_of(("ref",)), "ref",
-                                    f"'{entry.measure.ref}' is already used by {first.file}"))
-    return problems
+def _check_period_order(doc: Document) -> list[Problem]:
+    """Quarters must be listed oldest first, so a file reads like the year it records."""
+    quarters = doc.data.get("quarters") if isinstance(doc.data, dict) else None
+    if not isinstance(quarters, dict):
+        return []
+    periods = []
+    for key in quarters:
+        try:
+            periods.append((Period.parse(key), key))
+        except ValueError:
+            continue  # reported by the model
+    return [Problem(doc.file, doc.line_of(("quarters", after)), f"quarters.{after}",
+                    f"periods must be in order: {after} is listed after {before}")
+            for (p1, before), (p2, after) in zip(periods, periods[1:], strict=False)
+            if p2 <= p1]
 
 
 def _check_measure(measure: Measure, doc: Document) -> list[Problem]:
@@ -94,10 +112,6 @@ def _check_measure(measure: Measure, doc: Document) -> list[Problem]:
         field = ".".join(str(p) for p in path)
         problems.append(Problem(doc.file, doc.line_of(path), field, message))
 
-    keys = list(measure.quarters)
-    for before, after in zip(keys, keys[1:], strict=False):
-        if Period.parse(after) <= Period.parse(before):
-            add(("quarters", after), f"periods must be in order: {after} is listed after {before}")
     if measure.unit == "percentage":
         _check_percentages(measure, add)
     for pid, quarter in measure.quarters.items():
@@ -108,8 +122,8 @@ def _check_measure(measure: Measure, doc: Document) -> list[Problem]:
                 add(base, "this measure has series: give the figures under 'figures', per series")
             for sid in quarter.figures or {}:
                 if sid not in measure.series:
-                    add(base + ("figures", sid),
-                        f"'{sid}' is not a series of this measure{did_you_mean(sid, measure.series)}")
+                    hint = did_you_mean(sid, measure.series)
+                    add(base + ("figures", sid), f"'{sid}' is not a series of this measure{hint}")
         elif quarter.figures is not None:
             add(base + ("figures",), "'figures' needs 'series' defined on the measure")
         if not (has_own or quarter.figures or quarter.commentary):

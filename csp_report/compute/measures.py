@@ -65,7 +65,8 @@ class ComputedPack:
         return [m for m in self.measures if m.entry.measure.section == section_id]
 
 
-def compute_quarter(entry: MeasureEntry, specs: list[SeriesSpec], period: Period) -> ComputedQuarter:
+def compute_quarter(entry: MeasureEntry, specs: list[SeriesSpec],
+                    period: Period) -> ComputedQuarter:
     quarter = entry.measure.quarters.get(period.id)
     return ComputedQuarter(
         period=period,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from ..compute.measures import ComputedPack
 from ..sentences import Sentences
 from .cells import measure_paragraphs, update_paragraphs
-from .common import cell, header
 from .colours import BANNER_FILL
+from .common import cell, header
 from .document import Cell, Heading, Row, Table, Text
 
 WIDTHS = (7, 36, 18, 39)

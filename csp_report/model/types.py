@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from .periods import FinancialYear, Period
@@ -92,9 +92,14 @@ def _year(value: str) -> str:
         raise PydanticCustomError("year", str(err)) from None
 
 
-Number = Annotated[Decimal, BeforeValidator(_number)]
-Count = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_not_negative)]
-Text = Annotated[str, BeforeValidator(_string), AfterValidator(_text)]
-Identifier = Annotated[str, BeforeValidator(_string), AfterValidator(_identifier)]
-PeriodId = Annotated[str, BeforeValidator(_string), AfterValidator(_period)]
-YearId = Annotated[str, BeforeValidator(_string), AfterValidator(_year)]
+Number = Annotated[Decimal, BeforeValidator(_number), WithJsonSchema({"type": "number"})]
+Count = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_not_negative),
+                  WithJsonSchema({"type": "number", "minimum": 0})]
+Text = Annotated[str, BeforeValidator(_string), AfterValidator(_text),
+                 WithJsonSchema({"type": "string"})]
+Identifier = Annotated[str, BeforeValidator(_string), AfterValidator(_identifier),
+                       WithJsonSchema({"type": "string", "pattern": _ID.pattern})]
+PeriodId = Annotated[str, BeforeValidator(_string), AfterValidator(_period),
+                     WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-Q[1-4]$"})]
+YearId = Annotated[str, BeforeValidator(_string), AfterValidator(_year),
+                   WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}$"})]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import BuildError, TemplateProblem
 
+
 class _Collect(logging.Handler):
     """Keeps WeasyPrint's warnings and errors so a build with any of them fails."""
 

@@ -1,0 +1,32 @@
+"""JSON Schemas of the data files, for editors (VS Code YAML) to check and complete them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .model.measure import Measure
+from .model.report import Report
+
+SCHEMAS = {"measure.schema.json": Measure, "report.schema.json": Report}
+
+
+def schema_texts() -> dict[str, str]:
+    """Each schema file's name and its exact text (stable key order, trailing newline)."""
+    texts = {}
+    for name, model in SCHEMAS.items():
+        schema = model.model_json_schema(mode="validation")
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        texts[name] = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return texts
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write the schemas into `folder` and return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in schema_texts().items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

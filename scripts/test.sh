@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up, then lint and run the whole test suite (slow tests included).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --tests
+.venv/bin/ruff check .
+.venv/bin/python -m pytest -q "$@"

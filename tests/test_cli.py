@@ -1,0 +1,82 @@
+"""The command line: exit codes, messages, and the broken copy of the example data."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from csp_report import __version__
+from csp_report.cli import main
+from csp_report.schema import schema_texts
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "csp_report", *args], capture_output=True,
+                          text=True, cwd=REPO, check=False)
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert (result.exit_code, result.output) == (0, f"csp-report, version {__version__}\n")
+
+
+@pytest.mark.parametrize("command", ["validate", "check", "build", "schema"])
+def test_every_command_has_help(command: str) -> None:
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert result.output.startswith(f"Usage: main {command} [OPTIONS]")
+
+
+def test_validate_example_via_python_m() -> None:
+    result = run("validate")
+    assert (result.returncode, result.stdout) == (
+        0, "OK: 39 measures across 2 packs, 5 periods\n")
+
+
+def test_usage_error_exits_2() -> None:
+    result = CliRunner().invoke(main, ["validate", "--bogus"])
+    assert result.exit_code == 2
+    assert result.output.endswith("Error: No such option '--bogus'.\n")
+
+
+def test_missing_project_exits_2_without_traceback(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert result.output == f"Error: project folder '{tmp_path / 'nowhere'}' does not exist\n"
+
+
+def test_broken_copy_lists_all_four_problems(project: Path) -> None:
+    robbery = project / "data/measures/targets/2.3-personal-robbery.yaml"
+    text = robbery.read_text()
+    text = text.replace("    value: 14\n", "    value: fourteen\n")            # wrong type
+    text = text.replace("  2016-17-Q3:\n", "  2016-18-Q3:\n")                 # bad period
+    text = text.replace("noun: offences\n", "noun: offences\nnoun: crimes\n")  # duplicate key
+    text = text.replace("    previous: 22\n", "    previos: 22\n")             # typo'd key
+    robbery.write_text(text)
+    result = subprocess.run([sys.executable, "-m", "csp_report", "validate", str(project)],
+                            capture_output=True, text=True, check=False)
+    file = "data/measures/targets/2.3-personal-robbery.yaml"
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        "Error: 4 problems found:",
+        f"{file}:13: duplicate key 'noun' (first given on line 12)",
+        f"{file}:22: quarters.2016-17-Q1.value: expected a number, got 'fourteen'",
+        f"{file}:27: quarters.2016-17-Q2.previos: unknown field 'previos' "
+        "(did you mean 'previous'?)",
+        f"{file}:33: quarters.2016-18-Q3: '2016-18-Q3' is not a financial year: 2016 is "
+        "followed by 17, not 18",
+    ]
+
+
+def test_schemas_are_current() -> None:
+    for name, text in schema_texts().items():
+        committed = (REPO / "schemas" / name).read_text(encoding="utf-8")
+        assert committed == text, f"schemas/{name} is stale: run `csp-report schema`"
+        assert json.loads(text)["additionalProperties"] is False

@@ -1,0 +1,87 @@
+"""The load stage: safe YAML with line numbers; every refusal is a Problem with its line."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from csp_report.errors import Problem
+from csp_report.loader import Document, load_yaml, parse_yaml
+
+
+def problem(text: str) -> str:
+    result = parse_yaml(text, "f.yaml")
+    assert isinstance(result, Problem), result
+    return str(result)
+
+
+def test_values_keep_their_lines_and_decimals_stay_exact() -> None:
+    doc = parse_yaml("a: 1\nb:\n  c: 2.6\n  d: [1, x]\n", "f.yaml")
+    assert isinstance(doc, Document)
+    assert doc.data == {"a": 1, "b": {"c": Decimal("2.6"), "d": [1, "x"]}}
+    assert doc.line_of(("b", "c")) == 3
+    assert doc.line_of(("b", "d", 1)) == 4
+    assert doc.line_of(("b", "missing", "deeper")) == 2  # nearest enclosing value
+
+
+def test_duplicate_key_is_a_problem_and_reading_goes_on() -> None:
+    doc = parse_yaml("a: 1\nb: 2\na: 3\nc: 4\n", "f.yaml")
+    assert isinstance(doc, Document)
+    assert [str(p) for p in doc.problems] == [
+        "f.yaml:3: duplicate key 'a' (first given on line 1)"]
+    assert doc.data == {"a": 1, "b": 2, "c": 4}
+
+
+def test_anchor_is_refused() -> None:
+    assert problem("a: &x 1\nb: 2\n") == "f.yaml:1: anchors are not allowed (&x)"
+
+
+def test_alias_bomb_is_refused_before_expansion() -> None:
+    bomb = "a: &a ['x','x','x']\nb: &b [*a,*a,*a]\nc: [*b,*b,*b]\n"
+    assert problem(bomb) == "f.yaml:1: anchors are not allowed (&a)"
+
+
+def test_python_object_tag_is_refused() -> None:
+    assert problem("a: !!python/object/apply:os.system ['echo hi']\n") == (
+        "f.yaml:1: the tag tag:yaml.org,2002:python/object/apply:os.system is not allowed")
+
+
+def test_syntax_error_names_the_line() -> None:
+    assert problem("a: 1\nb: [1, 2\nc: 3\n").startswith("f.yaml:3: YAML syntax error:")
+
+
+def test_tab_indentation_is_a_syntax_error_with_its_line() -> None:
+    assert problem("a:\n\tb: 1\n") == (
+        "f.yaml:2: YAML syntax error: while scanning for the next token found character "
+        "'\\t' that cannot start any token")
+
+
+def test_raw_control_character_is_refused_with_its_line() -> None:
+    assert problem("a: 1\nb: x\x07y\n") == (
+        "f.yaml:2: character U+0007 is not allowed in YAML (control characters cannot be printed)")
+
+
+def test_file_over_one_mebibyte_is_refused(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text("a: '" + "x" * (1024 * 1024) + "'\n")
+    result = load_yaml(big, "big.yaml")
+    assert str(result) == "big.yaml: file is 1,048,582 bytes; the limit is 1,048,576 bytes (1 MiB)"
+
+
+def test_invalid_utf8_names_line_and_byte(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("a: 1\nb: caf\xe9\n".encode("latin-1"))
+    assert str(load_yaml(path, "latin1.yaml")) == (
+        "latin1.yaml:2: not valid UTF-8 (byte 0xe9 at offset 11); save the file as UTF-8")
+
+
+def test_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbfa: 1\n")
+    doc = load_yaml(path, "bom.yaml")
+    assert isinstance(doc, Document) and doc.data == {"a": 1}
+
+
+def test_empty_file_is_an_empty_mapping() -> None:
+    doc = parse_yaml("", "f.yaml")
+    assert isinstance(doc, Document) and doc.data == {}
