@@ -1,0 +1,91 @@
+"""`csp-report check` flags commentary that contradicts the data; options change the rules."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from csp_report.api import open_project
+from csp_report.check import check_project
+from csp_report.compute.measures import compute
+from csp_report.errors import InvalidProject
+from csp_report.model.periods import Period
+from csp_report.sentences import Sentences
+from tests.conftest import write
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_ERRORS = [
+    "data/measures/monitoring/4.2-asb-incidents.yaml:26: quarters.2017-18-Q1.commentary: "
+    "states +26.9% but the quarter change is -26.9% (951 against 1,301)",
+    "data/measures/targets/2.3-personal-robbery.yaml:23: quarters.2016-17-Q1.commentary: "
+    "states -5.9% but the quarter change is -17.6% (14 against 17)",
+    "data/measures/targets/4.1-criminal-damage.yaml:46: quarters.2016-17-Q4.commentary: "
+    "states 'increase of 132' but the quarter change is +130 (647 against 517)",
+    "data/measures/targets/4.1-criminal-damage.yaml:46: quarters.2016-17-Q4.commentary: "
+    "states 25.5% but the quarter change is +25.1% (647 against 517)",
+]
+
+
+def test_check_finds_exactly_the_seed_errors() -> None:
+    assert [str(p) for p in check_project(open_project(REPO))] == SEED_ERRORS
+
+
+@pytest.mark.parametrize(("strict", "code"), [([], 0), (["--strict"], 1)])
+def test_check_exit_codes(strict: list[str], code: int) -> None:
+    result = subprocess.run([sys.executable, "-m", "csp_report", "check", *strict],
+                            capture_output=True, text=True, cwd=REPO, check=False)
+    assert result.returncode == code
+    assert result.stdout.splitlines() == [f"warning: {e}" for e in SEED_ERRORS] + ["4 warnings"]
+
+
+def test_correct_commentary_is_not_flagged(project: Path) -> None:
+    robbery = project / "data/measures/targets/2.3-personal-robbery.yaml"
+    robbery.write_text(robbery.read_text().replace("(-5.9%)", "(-17.6%)"))
+    assert len(check_project(open_project(project))) == 3
+
+
+def test_a_project_overrides_a_sentence_template(project: Path) -> None:
+    write(project / "templates/sentences/count.txt",
+          "{{ value }} {{ noun }} (last year {{ previous }})")
+    loaded = open_project(project)
+    tracker = compute(loaded, "targets", Period.parse("2016-17-Q4"))
+    asb = next(m for m in tracker.measures if m.entry.measure.ref == "1.3")
+    assert Sentences(project).figures(asb.quarters[0].series[0]) == (
+        "3,189 incidents (last year 3,109)")
+
+
+def test_manual_rag_override_needs_a_reason(project: Path) -> None:
+    robbery = project / "data/measures/targets/2.3-personal-robbery.yaml"
+    original = robbery.read_text()
+    robbery.write_text(original + "rag:\n  status: green\n")
+    with pytest.raises(InvalidProject) as caught:
+        open_project(project)
+    assert [str(p) for p in caught.value.problems] == [
+        "data/measures/targets/2.3-personal-robbery.yaml:46: rag.reason: required field is "
+        "missing"]
+    robbery.write_text(original + "rag:\n  status: green\n  reason: Data revised since\n")
+    tracker = compute(open_project(project), "targets", Period.parse("2016-17-Q4"))
+    rag = next(m.rag for m in tracker.measures if m.entry.measure.ref == "2.3")
+    assert (rag.word, rag.overridden, rag.basis) == (
+        "Green", True, "overridden: Data revised since")
+
+
+def test_travel_against_the_previous_quarter(project: Path) -> None:
+    report = project / "data/report.yaml"
+    report.write_text(report.read_text().replace(
+        "travel: same-quarter-last-year", "travel: previous-quarter"))
+    tracker = compute(open_project(project), "targets", Period.parse("2016-17-Q4"))
+    asb = next(m for m in tracker.measures if m.entry.measure.ref == "1.3")
+    assert asb.travel is not None and asb.travel.label == "Better"  # 2,801 after 3,283
+
+
+def test_improvement_rule_from_the_configuration(project: Path) -> None:
+    report = project / "data/report.yaml"
+    report.write_text(report.read_text().replace("rule: tolerance", "rule: improvement"))
+    tracker = compute(open_project(project), "targets", Period.parse("2016-17-Q4"))
+    robbery = next(m for m in tracker.measures if m.entry.measure.ref == "2.3")
+    # 103 against 101 missed, and worse than last year's 101: Red under this rule.
+    assert robbery.rag.word == "Red"
