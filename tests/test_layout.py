@@ -1,0 +1,84 @@
+"""The layout document and the look: contrast, overrides, warnings that fail a build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from csp_report.api import open_project
+from csp_report.build import build
+from csp_report.compute.measures import compute
+from csp_report.errors import BuildError
+from csp_report.layout import layout
+from csp_report.layout.colours import BANNER_FILL, BANNER_TEXT, RAG_FILLS, RAG_TEXT, contrast
+from csp_report.model.periods import Period
+from tests.conftest import write
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("status", RAG_FILLS)
+def test_rag_text_contrast_is_at_least_4_5(status: str) -> None:
+    assert contrast(RAG_TEXT[status], RAG_FILLS[status]) >= 4.5
+
+
+def test_banner_contrast() -> None:
+    assert contrast(BANNER_TEXT, BANNER_FILL) >= 4.5
+
+
+def test_contrast_formula_on_known_pair() -> None:
+    assert round(contrast("#000000", "#FFFFFF"), 1) == 21.0
+
+
+def test_tracker_layout_structure() -> None:
+    doc = layout(compute(open_project(REPO), "targets", Period.parse("2016-17-Q4")))
+    tables = [t for t in doc.tables() if t.style == "tracker"]
+    assert [t.caption for t in tables] == [
+        "ANTI-SOCIAL BEHAVIOUR TARGETS", "VIOLENT CRIME AND ROBBERY", "DRUG RELATED OFFENDING",
+        "CRIMINAL DAMAGE", "ALCOHOL RELATED CRIME AND ASB", "DOMESTIC ABUSE"]
+    first = tables[0]
+    assert [c.text for c in first.head[0].cells] == [
+        "Theme", "No", "Performance Measure", "Quarter 1", "Quarter 2", "Quarter 3",
+        "Quarter 4", "RAG"]
+    label = first.body[0].cells[0]
+    assert (label.text, label.rowspan, label.header) == ("ANTI-SOCIAL BEHAVIOUR TARGETS", 4, True)
+    rag = first.body[2].cells[-1]
+    assert (rag.text, rag.classes, rag.fill) == ("Green\n\u2191 Worse", ("rag-green",), "#00B050")
+    assert doc.language == "en-GB" and doc.date == "2017-03-31"
+
+
+def test_activity_layout_structure() -> None:
+    doc = layout(compute(open_project(REPO), "monitoring", Period.parse("2017-18-Q1")))
+    first = next(t for t in doc.tables() if t.style == "activity")
+    assert [[c.text for c in row.cells] for row in first.head] == [
+        ["Priority 1", "REDUCE REOFFENDING BY THE MOST PROLIFIC OFFENDERS"],
+        ["Outcome", "Fewer people re-offending Reduction in reoffending rates"],
+        ["Ref", "Activities to support this priority", "Data collation", "Quarter 1 update"]]
+    assert [row.cells[0].text for row in first.body] == [
+        "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7"]
+    assert first.body[5].cells[3].text.startswith(
+        "143 offences compared to 173 last year. Reduction of 30 offences (-17.3%).")
+
+
+def test_source_date_epoch_sets_the_document_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1500000000")
+    doc = layout(compute(open_project(REPO), "monitoring", Period.parse("2017-18-Q1")))
+    assert doc.date == "2017-07-14"
+
+
+@pytest.mark.slow
+def test_custom_css_changes_the_footer(project: Path) -> None:
+    write(project / "templates/custom.css",
+          '@page { @bottom-left { content: "OFFICIAL - test footer"; } }')
+    pdf = next(p for p in build(open_project(project), pack="monitoring", formats=("pdf",)))
+    assert "OFFICIAL - test footer" in PdfReader(pdf).pages[1].extract_text()
+
+
+@pytest.mark.slow
+def test_weasyprint_warning_fails_the_build(project: Path) -> None:
+    write(project / "templates/custom.css", 'body { colour: red; }')
+    with pytest.raises(BuildError) as caught:
+        build(open_project(project), pack="monitoring", formats=("pdf",))
+    assert str(caught.value).startswith("PDF rendering reported problems:\n  Ignored `colour: red`")
