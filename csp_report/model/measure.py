@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from .types import Count, Identifier, Number, PeriodId, Strict, Text, YearId
+from .types import Count, Identifier, LongText, Number, PeriodId, Strict, Text, YearId
 
 Unit = Literal["count", "percentage", "rate", "rank", "text"]
 Good = Literal["lower", "higher", "monitor"]
@@ -21,7 +21,7 @@ class Missing(Strict):
     """A figure that was not supplied, with the reason printed in the pack."""
 
     state: MissingState
-    reason: Text = Field(min_length=1, description="Printed in the pack, e.g. "
+    reason: LongText = Field(min_length=1, description="Printed in the pack, e.g. "
                          "'Not available at time of writing'")
 
 
@@ -56,7 +56,8 @@ class Quarter(Figures):
 
     figures: dict[Identifier, Figures] | None = Field(
         None, description="Per-series figures, for measures with several series")
-    commentary: Text = Field("", description="Free text printed after the generated sentence")
+    commentary: LongText = Field("", description="Free text printed after the generated "
+                                 "sentence (at most 20,000 characters)")
 
 
 class Series(Strict):
@@ -91,7 +92,7 @@ class Measure(Strict):
     ref: Text = Field(description="Reference as printed, e.g. '2.3' (in quotes)")
     section: Identifier = Field(description="The pack section (priority/theme) it belongs to")
     title: Text
-    detail: Text = ""
+    detail: LongText = ""
     owner: Identifier | None = Field(None, description="Data owner id from report.yaml")
     unit: Unit = "count"
     noun: Text = Field("", description="What the figure counts, e.g. 'incidents'")

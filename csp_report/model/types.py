@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -70,6 +71,18 @@ def _string(value: Any) -> Any:
     return value
 
 
+def _limit(most: int) -> Callable[[str], str]:
+    """A validator refusing text longer than `most` characters."""
+
+    def check(value: str) -> str:
+        if len(value) > most:
+            raise PydanticCustomError(
+                "text_too_long", "is {length} characters long; the limit is {most}",
+                {"length": f"{len(value):,}", "most": f"{most:,}"})
+        return value
+    return check
+
+
 def _identifier(value: str) -> str:
     if not _ID.match(value):
         raise PydanticCustomError(
@@ -95,8 +108,13 @@ def _year(value: str) -> str:
 Number = Annotated[Decimal, BeforeValidator(_number), WithJsonSchema({"type": "number"})]
 Count = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_not_negative),
                   WithJsonSchema({"type": "number", "minimum": 0})]
+# Limits keep one runaway paste from producing a pack of hundreds of pages.
 Text = Annotated[str, BeforeValidator(_string), AfterValidator(_text),
-                 WithJsonSchema({"type": "string"})]
+                 AfterValidator(_limit(2_000)), WithJsonSchema({"type": "string",
+                                                                "maxLength": 2_000})]
+LongText = Annotated[str, BeforeValidator(_string), AfterValidator(_text),
+                     AfterValidator(_limit(20_000)), WithJsonSchema({"type": "string",
+                                                                     "maxLength": 20_000})]
 Identifier = Annotated[str, BeforeValidator(_string), AfterValidator(_identifier),
                        WithJsonSchema({"type": "string", "pattern": _ID.pattern})]
 PeriodId = Annotated[str, BeforeValidator(_string), AfterValidator(_period),
