@@ -209,3 +209,15 @@ def test_folder_without_report_yaml(tmp_path: Path) -> None:
     with pytest.raises(ProjectNotFound, match="is not a csp-report project: data/report.yaml "
                        "is missing"):
         open_project(tmp_path)
+
+
+def test_character_the_fonts_cannot_print_is_refused(project: Path) -> None:
+    text = MINIMAL_MEASURE + "    commentary: Good news \U0001F44D\n"
+    assert only_problem(project, text) == (
+        f"{NEW}:12: quarters.2016-17-Q1.commentary: contains '\U0001F44D' (U+1F44D), which "
+        "the pack's fonts cannot print; replace it")
+
+
+def test_accented_and_typographic_characters_are_fine(project: Path) -> None:
+    write(project / NEW, MINIMAL_MEASURE + "    commentary: Café – “quoted” £5 €3 ↑\n")
+    assert open_project(project).measure_count == 40

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from .glyphs import unprintable
 from .periods import FinancialYear, Period
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -60,6 +61,13 @@ def _text(value: str) -> str:
             "contains the control character U+{code} at character {pos}; remove it",
             {"code": f"{ord(match[0]):04X}", "pos": match.start() + 1},
         )
+    # A character without a glyph would print as an empty box (and fails the PDF build).
+    missing = unprintable(value)
+    if missing:
+        raise PydanticCustomError(
+            "unprintable_character",
+            "contains '{char}' (U+{code}), which the pack's fonts cannot print; replace it",
+            {"char": missing, "code": f"{ord(missing):04X}"})
     return value
 
 
