@@ -9,6 +9,12 @@ from pathlib import Path
 from .errors import BuildError
 
 
+def _remove_stale(target: Path) -> None:
+    """Remove temporary files a killed build left beside `target` (hidden, never a pack)."""
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
+
+
 def write_all(outputs: dict[Path, bytes]) -> list[Path]:
     """Write each file to a hidden temporary file beside it, then rename all into place.
 
@@ -19,6 +25,7 @@ def write_all(outputs: dict[Path, bytes]) -> list[Path]:
     try:
         for target, data in outputs.items():
             target.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale(target)
             handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                             dir=target.parent)
             staged.append((Path(name), target))
