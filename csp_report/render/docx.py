@@ -1,0 +1,149 @@
+"""Render stage (DOCX): draw a layout Document with python-docx on a reference .docx.
+
+The reference document (the project's templates/reference.docx, else the package's) gives the
+styles; this module only decides which style each piece of text takes, where pages break, and
+writes the tables natively so Word repeats header rows and screen readers get alt text.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx.document import Document as WordDocument
+from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
+from docx.shared import Mm
+from docx.styles.style import ParagraphStyle, _TableStyle
+from docx.text.paragraph import Paragraph as WordParagraph
+
+from ..layout.document import Block, Contents, Document, Heading, Page, Paragraph, Table
+from .docx_contents import Target, add_contents, heading_targets
+from .docx_setup import (
+    ask_to_update_fields,
+    open_reference,
+    set_core_properties,
+    set_up_page,
+    write_footer,
+)
+from .docx_styles import ROLE_STYLES, TABLE_STYLE, define_styles, set_default_language
+from .docx_tables import add_table
+from .docx_xml import bookmark, repack, styled, xml_text
+
+COVER_TOP = Mm(40)  # pack.css: .page-cover { padding-top: 40mm }
+AFTER_TABLE = Mm(5)  # pack.css: table { margin-bottom: 5mm }
+
+
+@dataclass
+class _Styles:
+    """Style objects by name, looked up once (python-docx searches the styles part each time)."""
+
+    word: WordDocument
+    found: dict[str, ParagraphStyle] = field(default_factory=dict)
+
+    def named(self, name: str) -> ParagraphStyle:
+        """The paragraph style called `name`."""
+        if name not in self.found:
+            self.found[name] = self.word.styles[name]
+        return self.found[name]
+
+    def role(self, role: str) -> ParagraphStyle:
+        """The style of a text role; an unknown role is drawn as Normal."""
+        return self.named(ROLE_STYLES.get(role, "Normal"))
+
+    def heading(self, level: int) -> ParagraphStyle:
+        """Built-in Heading 1-3, so Word's navigation pane and TOC see the headings."""
+        return self.named(f"Heading {min(max(level, 1), 3)}")
+
+    def toc(self, level: int) -> ParagraphStyle:
+        """The built-in style of a contents entry at `level`."""
+        return self.named(f"toc {min(max(level, 1), 3)}")
+
+    def table(self) -> _TableStyle:
+        """The table style every table uses."""
+        return self.word.styles[TABLE_STYLE]  # type: ignore[return-value]
+
+
+@dataclass
+class _Flow:
+    """Draws pages of blocks in order, deciding page breaks like pack.css."""
+
+    word: WordDocument
+    styles: _Styles
+    targets: dict[str, Target]
+
+    def page(self, page: Page, first_page: bool) -> None:
+        """One layout Page: it starts on a new page, as do its level-2 headings."""
+        previous: Block | None = None
+        for index, block in enumerate(page.blocks):
+            after = page.blocks[index + 1] if index + 1 < len(page.blocks) else None
+            paragraph = self.block(block, before_contents=isinstance(after, Contents))
+            if page.style == "cover":
+                paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+                if previous is None:
+                    paragraph.paragraph_format.space_before = COVER_TOP
+            if isinstance(previous, Table) and paragraph.paragraph_format.space_before is None:
+                paragraph.paragraph_format.space_before = AFTER_TABLE
+            if _breaks_before(block, previous, first_page):
+                paragraph.paragraph_format.page_break_before = True
+            previous = block
+
+    def block(self, block: Block, before_contents: bool) -> WordParagraph:
+        """Draw one block; returns its first paragraph (where a page break would go)."""
+        if isinstance(block, Heading):
+            return self.heading(block, before_contents)
+        if isinstance(block, Paragraph):
+            return styled(self.word.add_paragraph(xml_text(block.text)),
+                          self.styles.role(block.style))
+        if isinstance(block, Contents):
+            return add_contents(self.word, block, self.targets, self.styles.toc)
+        return self.table(block)
+
+    def heading(self, heading: Heading, titles_contents: bool) -> WordParagraph:
+        """A heading, bookmarked so the contents can link to it.
+
+        The title of the contents list takes Word's "TOC Heading" style, which looks like a
+        heading but stays out of the contents itself when Word rebuilds it.
+        """
+        paragraph = self.word.add_paragraph(xml_text(heading.text))
+        styled(paragraph, self.styles.named("TOC Heading") if titles_contents
+               else self.styles.heading(heading.level))
+        target = self.targets.get(heading.id)
+        if target is not None:
+            bookmark(paragraph, target.number, target.bookmark)
+        return paragraph
+
+    def table(self, table: Table) -> WordParagraph:
+        """The table's visible description above it (the PDF's caption), then the table."""
+        caption = styled(self.word.add_paragraph(xml_text(table.description)),
+                         self.styles.named("Caption"))
+        add_table(self.word, table, self.styles.role, self.styles.table())
+        return caption
+
+
+def _breaks_before(block: Block, previous: Block | None, first_page: bool) -> bool:
+    """pack.css: every page and every h2 starts a new page, but not an h2 right after an h2."""
+    if previous is None:
+        return not first_page
+    if not isinstance(block, Heading) or block.level != 2:
+        return False
+    return not (isinstance(previous, Heading) and previous.level == 2)
+
+
+def render_docx(doc: Document, project_root: Path) -> bytes:
+    """The pack as .docx bytes, identical for identical Documents."""
+    word = open_reference(project_root)
+    define_styles(word, overwrite=False)
+    set_default_language(word, doc.language)
+    styles = _Styles(word)
+    section = word.sections[0]
+    set_up_page(section)
+    write_footer(section, doc.footer, styles.named("Footer"))
+    ask_to_update_fields(word)
+    flow = _Flow(word, styles, heading_targets(doc))
+    for index, page in enumerate(doc.pages):
+        flow.page(page, first_page=index == 0)
+    set_core_properties(word, doc.title, doc.subject, doc.author, doc.language, doc.date)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return repack(buffer.getvalue())

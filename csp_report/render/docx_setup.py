@@ -1,0 +1,109 @@
+"""The Word document around the pack: reference document, page setup, footer, settings and
+core properties."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import docx
+from docx.document import Document as WordDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.oxml.ns import qn
+from docx.section import Section
+from docx.shared import Twips
+from docx.styles.style import ParagraphStyle
+
+from ..errors import TemplateProblem, relative
+from ..templating import search_path
+from .docx_tables import TEXT_WIDTH
+from .docx_xml import SETTINGS_ORDER, add_field, element, put, styled, tab_run, text_run, xml_text
+
+REFERENCE = "reference.docx"
+PAGE_WIDTH, PAGE_HEIGHT = 16838, 11906  # twips: A4 landscape
+MARGIN, MARGIN_BOTTOM, FOOTER_DISTANCE = 680, 850, 340  # twips: 12mm, 15mm, 6mm
+CORE_TEXT_LIMIT = 255  # python-docx refuses longer core property strings
+
+
+def reference_path(project_root: Path) -> Path:
+    """The project's templates/reference.docx if it has one, else the package's."""
+    for folder in search_path(project_root):
+        if (folder / REFERENCE).is_file():
+            return folder / REFERENCE
+    raise TemplateProblem(f"{REFERENCE} is missing from the package templates")
+
+
+def open_reference(project_root: Path) -> WordDocument:
+    """The reference document with its body emptied: only its styles and settings are used."""
+    path = reference_path(project_root)
+    try:
+        word = docx.Document(str(path))
+    except Exception as err:  # python-docx raises zip, XML and key errors for a bad file
+        raise TemplateProblem(f"{relative(path, project_root)}: not a usable Word document "
+                              f"({type(err).__name__}: {err})") from None
+    body = word.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    return word
+
+
+def set_up_page(section: Section) -> None:
+    """A4 landscape with the PDF's margins."""
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Twips(PAGE_WIDTH), Twips(PAGE_HEIGHT)
+    section.left_margin = section.right_margin = section.top_margin = Twips(MARGIN)
+    section.bottom_margin = Twips(MARGIN_BOTTOM)
+    section.header_distance = section.footer_distance = Twips(FOOTER_DISTANCE)
+    section.different_first_page_header_footer = False
+    section.gutter = Twips(0)
+
+
+def write_footer(section: Section, text: str, style: ParagraphStyle) -> None:
+    """The pack's footer text at the left and "Page X of Y" at the right of every page."""
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    for child in list(footer._element):
+        footer._element.remove(child)
+    paragraph = styled(footer.add_paragraph(), style)
+    stops = paragraph.paragraph_format.tab_stops
+    # The Footer style's own stops are for Letter portrait: clear them, then one right stop.
+    for stop in style.paragraph_format.tab_stops:
+        if stop.position != Twips(TEXT_WIDTH):
+            stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+    stops.add_tab_stop(Twips(TEXT_WIDTH), WD_TAB_ALIGNMENT.RIGHT)
+    p = paragraph._p
+    p.append(text_run(text))
+    p.append(tab_run())
+    p.append(text_run("Page "))
+    add_field(paragraph, "PAGE", "1")
+    p.append(text_run(" of "))
+    add_field(paragraph, "NUMPAGES", "1")
+
+
+def ask_to_update_fields(word: WordDocument) -> None:
+    """Word refreshes the contents' page numbers and the page count when the file opens."""
+    put(word.settings.element, element("w:updateFields", val="true"), SETTINGS_ORDER)
+
+
+def _core_text(text: str) -> str:
+    """Text a core property can hold."""
+    return xml_text(text)[:CORE_TEXT_LIMIT]
+
+
+def set_core_properties(word: WordDocument, title: str, subject: str, author: str,
+                        language: str, date: str) -> None:
+    """Metadata from the Document only: nothing from the clock, the user or the reference."""
+    props = word.core_properties
+    stamp = dt.datetime.combine(dt.date.fromisoformat(date), dt.time(), dt.UTC)  # midnight
+    props.title = _core_text(title)
+    props.subject = _core_text(subject)
+    props.author = _core_text(author)
+    props.last_modified_by = _core_text(author)
+    props.language = _core_text(language)
+    props.created = props.modified = props.last_printed = stamp
+    props.revision = 1
+    for name in ("keywords", "comments", "category", "content_status", "identifier",
+                 "version"):
+        setattr(props, name, "")
