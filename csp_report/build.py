@@ -10,14 +10,12 @@ from pathlib import Path
 
 from .compute.measures import compute
 from .errors import UsageError
+from .formats import DEFAULT_FORMATS, FORMATS
 from .layout import data_date, layout
 from .model.periods import Period
 from .model.project import Project
 from .render.html import render_html
 from .write import write_all
-
-FORMATS = ("pdf", "docx", "html")
-DEFAULT_FORMATS = ("pdf", "docx")
 
 Progress = Callable[[str], None]
 

@@ -11,11 +11,12 @@ from typing import Any
 
 import click
 
-from . import __version__, api
+from . import __version__
 from .errors import CspReportError
+from .formats import DEFAULT_FORMATS, FORMATS
 
-FORMATS = ("pdf", "docx", "html")
-DEFAULT_FORMATS = ("pdf", "docx")
+# The library (pydantic models, Jinja, WeasyPrint) is imported inside each command, so that
+# `csp-report --help` answers at once.
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 project_argument = click.argument(
@@ -47,6 +48,8 @@ def main() -> None:
 @reports_errors
 def validate(project_dir: Path) -> None:
     """Check every data file of PROJECT_DIR and list every problem at once."""
+    from . import api
+
     project = api.open_project(project_dir)
     click.echo(str(api.summarise(project)))
 
@@ -57,6 +60,7 @@ def validate(project_dir: Path) -> None:
 @reports_errors
 def check(project_dir: Path, strict: bool) -> None:
     """Flag numbers in commentary that contradict the data."""
+    from . import api
     from .check import check_project
 
     warnings = check_project(api.open_project(project_dir))
@@ -91,6 +95,7 @@ class _Progress:
 def build(project_dir: Path, pack: str | None, period: str | None, formats: tuple[str, ...],
           out: Path | None) -> None:
     """Build the board packs of PROJECT_DIR into output/."""
+    from . import api
     from .build import build as build_packs
 
     project = api.open_project(project_dir)
