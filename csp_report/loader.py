@@ -44,8 +44,8 @@ class _YamlRefused(yaml.YAMLError):
         self.message = message
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors and aliases before anything is built from them."""
+class _Refusals:
+    """Composition that refuses anchors and aliases before anything is built from them."""
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
         event = self.peek_event()
@@ -58,7 +58,29 @@ class _StrictLoader(yaml.SafeLoader):
             raise _YamlRefused(
                 event.start_mark.line + 1, f"anchors are not allowed (&{anchor})"
             )
-        return super().compose_node(parent, index)
+        return super().compose_node(parent, index)  # type: ignore[misc]
+
+
+class _StrictLoader(_Refusals, yaml.SafeLoader):
+    """The pure-Python strict loader: slower, but its error messages say the most."""
+
+
+try:
+    from yaml import CParser as _CParser  # type: ignore[attr-defined]
+except ImportError:  # PyYAML built without libyaml
+    _CParser = None
+
+if _CParser is not None:
+
+    class _FastLoader(_Refusals, yaml.composer.Composer, _CParser,  # type: ignore[misc,valid-type]
+                      yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+        """libyaml scans and parses (C, fast); our Python composer still refuses anchors."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            yaml.composer.Composer.__init__(self)
 
 
 def _construct_decimal(loader: yaml.SafeLoader, node: ScalarNode) -> Decimal | float:
@@ -71,6 +93,8 @@ def _construct_decimal(loader: yaml.SafeLoader, node: ScalarNode) -> Decimal | f
 
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+if _CParser is not None:
+    _FastLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 _ALLOWED_TAGS = {
     "tag:yaml.org,2002:str",
@@ -84,7 +108,7 @@ _ALLOWED_TAGS = {
 }
 
 
-def _build(loader: _StrictLoader, node: Node, path: Path_, lines: dict[Path_, int],
+def _build(loader: Any, node: Node, path: Path_, lines: dict[Path_, int],
            duplicates: list[tuple[int, str]]) -> Any:
     """Turn a composed node into plain data, recording each value's line.
 
@@ -127,7 +151,16 @@ def _decode(raw: bytes, name: str) -> str | Problem:
 
 
 def parse_yaml(text: str, name: str) -> Document | Problem:
-    """Parse one YAML text strictly; a refusal or syntax error becomes a Problem."""
+    """Parse one YAML text strictly; a refusal or syntax error becomes a Problem.
+
+    libyaml does the parsing when it is there; a file it rejects is read again by the
+    pure-Python parser, whose error messages are more precise (errors are rare, speed is not).
+    """
+    if _CParser is not None:
+        try:
+            return _parse_with(_FastLoader(text), name)
+        except yaml.YAMLError:
+            pass
     try:
         loader = _StrictLoader(text)
     except yaml.reader.ReaderError as err:
@@ -135,10 +168,7 @@ def parse_yaml(text: str, name: str) -> Document | Problem:
         return Problem(name, line, "", f"character U+{err.character:04X} is not allowed in YAML "
                        "(control characters cannot be printed)")
     try:
-        root = loader.get_single_node()
-        lines: dict[Path_, int] = {}
-        duplicates: list[tuple[int, str]] = []
-        data = {} if root is None else _build(loader, root, (), lines, duplicates)
+        return _parse_with(loader, name)
     except _YamlRefused as err:
         return Problem(name, err.line, "", err.message)
     except yaml.MarkedYAMLError as err:
@@ -148,6 +178,15 @@ def parse_yaml(text: str, name: str) -> Document | Problem:
         return Problem(name, line, "", f"YAML syntax error: {what}")
     except yaml.YAMLError as err:
         return Problem(name, 1, "", f"YAML error: {err}")
+
+
+def _parse_with(loader: Any, name: str) -> Document:
+    """Compose and build one document with a strict loader (raises on a YAML error)."""
+    try:
+        root = loader.get_single_node()
+        lines: dict[Path_, int] = {}
+        duplicates: list[tuple[int, str]] = []
+        data = {} if root is None else _build(loader, root, (), lines, duplicates)
     finally:
         loader.dispose()
     return Document(name, data, lines, [Problem(name, line, "", message)
