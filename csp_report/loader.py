@@ -66,7 +66,7 @@ class _StrictLoader(_Refusals, yaml.SafeLoader):
 
 
 try:
-    from yaml import CParser as _CParser  # type: ignore[attr-defined]
+    from yaml.cyaml import CParser as _CParser
 except ImportError:  # PyYAML built without libyaml
     _CParser = None
 

@@ -85,3 +85,21 @@ def test_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
 def test_empty_file_is_an_empty_mapping() -> None:
     doc = parse_yaml("", "f.yaml")
     assert isinstance(doc, Document) and doc.data == {}
+
+
+def test_libyaml_does_the_parsing_when_pyyaml_has_it() -> None:
+    import yaml
+
+    from csp_report import loader
+
+    assert (loader._CParser is not None) == yaml.__with_libyaml__
+    assert yaml.__with_libyaml__  # the wheels on PyPI carry libyaml; set-up must keep it
+
+
+def test_both_parsers_give_the_same_data_and_lines() -> None:
+    from csp_report import loader
+
+    text = "a: 1\nb:\n  c: 2.5\n  d: [x, 'y']\ne: {f: ~}\n"
+    fast = loader._parse_with(loader._FastLoader(text), "f.yaml")
+    slow = loader._parse_with(loader._StrictLoader(text), "f.yaml")
+    assert (fast.data, fast.lines) == (slow.data, slow.lines)

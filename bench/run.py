@@ -1,0 +1,519 @@
+"""csp-report benchmark: how long validate and each renderer take, and how it scales.
+
+Usage (from the repository root):
+
+    .venv/bin/python bench/run.py [--runs N] [--sizes 40,400,1000] [--quick] [--keep DIR]
+
+For each size it generates a synthetic project (bench/generate.py: two packs, one `activity`
+and one `tracker`, four quarters 2016-17-Q1..Q4, a realistic mix of units, series, missing
+data and commentary; seeded, so every run measures the same data) in a temporary folder,
+checks it with `csp-report validate`, then times, as median (min-max) of --runs runs:
+
+- validate      `open_project()` in this process (YAML load + pydantic + cross-file rules);
+- html          `build(formats=("html",))` in this process: compute, layout, sentences,
+                Jinja, write (this is also the HTML WeasyPrint-alone renders);
+- pdf render    `render_pdf()` of every pack's HTML in this process (WeasyPrint PDF/UA-1);
+- docx render   `render_docx()` of every pack in this process ("n/a" until the DOCX
+                renderer csp_report/render/docx.py exists);
+- build         `python -m csp_report build DIR --out OUT` as a subprocess: what a user
+                waits for, import time included (PDF and DOCX; PDF only while DOCX is n/a);
+- pdf build     the same with `--format pdf`, for the two ratios;
+- peak RSS      max resident set size of the build subprocess (os.wait4 rusage,
+                taken by a small wrapper process so our own RSS does not leak in);
+- pages         pages of the PDFs (pypdf);
+- ms/measure    build time / measures, and the marginal cost between two sizes
+                ((t_b - t_a) / (n_b - n_a)), which is flat when the cost is linear.
+
+Two ratios from the same run:
+
+- (a) our PDF build / WeasyPrint alone: a subprocess that imports weasyprint and renders the
+      already-written HTML files with `HTML(filename=..., base_url=<package templates>)
+      .write_pdf(pdf_variant="pdf/ua-1")`. Above 1.0 is our overhead (imports, validate,
+      compute, layout, templates, writes).
+- (b) our PDF build / LibreOffice: `soffice --headless --convert-to pdf` of our own DOCX files
+      (the route a team would otherwise take), with a profile warmed up beforehand. Only when
+      the DOCX renderer exists and soffice is installed.
+
+Also: `csp-report --help` and `python -m csp_report --help` (median of 5, target < 0.3 s),
+and the repository's own example build (`python -m csp_report build --out TMP` in the
+repository, median of 3, target < 2 s for both packs, PDF and DOCX).
+
+--quick is one run of sizes 40 and 400. Defaults take a while (about 25 minutes on a
+2-core machine, most of it the 1,000-measure PDFs). Nothing in the repository is written:
+projects and outputs go to a temporary folder (or --keep DIR).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import generate_project  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+ENTRY_POINT = Path(PYTHON).parent / "csp-report"
+HELP_TARGET = 0.3
+SEED_TARGET = 2.0
+
+WEASYPRINT_ALONE = """
+import sys, weasyprint
+base = sys.argv[1]
+for name in sys.argv[2:]:
+    weasyprint.HTML(filename=name, base_url=base).write_pdf(
+        name[:-5] + ".alone.pdf", pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+"""
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Figure:
+    """Several timings (or one value) of one thing, or why there are none."""
+
+    values: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.values)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+
+@dataclass
+class Run:
+    seconds: float
+    max_rss_kb: int
+    returncode: int
+    stderr: str
+
+
+# Runs one command for run_process and reports its wall time and its own peak RSS. A small
+# process of its own starts it: a child started straight from this (large) process inherits
+# our high-water RSS mark through vfork/exec, which would inflate the figure.
+_WRAPPER = """
+import json, os, subprocess, sys, time
+args, cwd, out_name, err_name = json.loads(sys.argv[1])
+with open(out_name, "wb") as out, open(err_name, "wb") as err:
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+print(json.dumps([seconds, usage.ru_maxrss, os.waitstatus_to_exitcode(status)]))
+"""
+
+
+def run_process(args: list[str], cwd: Path | None = None) -> Run:
+    """Run a command to completion: its wall time and its own peak RSS (wait4 rusage)."""
+    with tempfile.TemporaryDirectory(prefix="csp-run-") as scratch:
+        out, err = Path(scratch) / "stdout", Path(scratch) / "stderr"
+        spec = json.dumps([args, str(cwd) if cwd else None, str(out), str(err)])
+        wrapper = subprocess.run([PYTHON, "-c", _WRAPPER, spec], capture_output=True,
+                                 text=True, stdin=subprocess.DEVNULL)
+        stderr = err.read_text(encoding="utf-8", errors="replace") if err.exists() else ""
+        if wrapper.returncode:
+            return Run(0.0, 0, wrapper.returncode, wrapper.stderr + stderr)
+        seconds, max_rss_kb, returncode = json.loads(wrapper.stdout)
+        return Run(seconds, max_rss_kb, returncode, stderr)
+
+
+def timed(function: Callable[..., object], *args: object, **kwargs: object) -> float:
+    start = time.perf_counter()
+    function(*args, **kwargs)
+    return time.perf_counter() - start
+
+
+def pdf_pages(folder: Path, pattern: str = "*.pdf") -> int:
+    from pypdf import PdfReader
+
+    return sum(len(PdfReader(path).pages) for path in sorted(folder.glob(pattern))
+               if not path.name.endswith(".alone.pdf"))
+
+
+def docx_available() -> tuple[bool, str]:
+    """Whether csp_report.render.docx can be imported now (it is being written)."""
+    if importlib.util.find_spec("csp_report.render.docx") is None:
+        return False, "csp_report/render/docx.py missing"
+    probe = run_process([PYTHON, "-c", "from csp_report.render.docx import render_docx"])
+    if probe.returncode:
+        last = probe.stderr.strip().splitlines()[-1:] or ["import failed"]
+        return False, f"import fails: {last[0][:70]}"
+    return True, ""
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+# --------------------------------------------------------------------------- one size
+
+
+@dataclass
+class SizeResult:
+    measures: int
+    figures: dict[str, Figure]
+    pages: dict[str, int] = field(default_factory=dict)
+    build_formats: str = "pdf+docx"
+
+
+ROWS = [
+    ("validate", "validate: open_project (in-process)"),
+    ("html", "html: compute+layout+Jinja (in-process)"),
+    ("pdf", "pdf render: render_pdf (in-process)"),
+    ("docx", "docx render: render_docx (in-process)"),
+    ("build", "build: CLI subprocess (formats below)"),
+    ("build_rss", "  peak RSS of build (MB)"),
+    ("pdf_build", "pdf build, CLI subprocess (--format pdf)"),
+    ("pdf_build_rss", "  peak RSS of pdf build (MB)"),
+    ("alone", "WeasyPrint alone on our HTML (subproc)"),
+    ("ratio_a", "(a) pdf build / WeasyPrint alone"),
+    ("soffice", "LibreOffice DOCX->PDF (subprocess)"),
+    ("ratio_b", "(b) pdf build / LibreOffice"),
+]
+
+
+def measure_size(measures: int, runs: int, work: Path, log: Callable[[str], None]) -> SizeResult:
+    from csp_report.api import open_project
+    from csp_report.build import build, choose_targets
+    from csp_report.compute.measures import compute
+    from csp_report.layout import data_date, layout
+    from csp_report.render.html import render_html
+    from csp_report.render.pdf import render_pdf
+    from csp_report.templating import PACKAGE_TEMPLATES
+
+    root = generate_project(work / f"project-{measures}", measures)
+    check = run_process([PYTHON, "-m", "csp_report", "validate", str(root)])
+    if check.returncode:
+        raise SystemExit(f"generated project of {measures} measures does not validate:\n"
+                         f"{check.stderr}")
+    has_docx, _ = docx_available()
+    office = soffice() if has_docx else None
+    figures = {key: Figure() for key, _ in ROWS}
+    result = SizeResult(measures, figures)
+    if not has_docx:
+        figures["docx"].note = "n/a"
+        figures["soffice"].note = figures["ratio_b"].note = "n/a (no DOCX)"
+        result.build_formats = "pdf only (DOCX n/a)"
+    elif office is None:
+        figures["soffice"].note = figures["ratio_b"].note = "n/a (no soffice)"
+    html_dir, out_dir, pdf_dir = work / f"html-{measures}", work / f"out-{measures}", \
+        work / f"pdf-{measures}"
+    lo_profile = (work / "lo-profile").as_uri()
+
+    for run in range(1, runs + 1):
+        log(f"  {measures} measures, run {run}/{runs}: validate, html")
+        start = time.perf_counter()
+        project = open_project(root)
+        figures["validate"].values.append(time.perf_counter() - start)
+        figures["html"].values.append(timed(build, project, formats=("html",), out=html_dir))
+
+        prepared = []
+        for target in choose_targets(project, None, None):
+            computed = compute(project, target.pack_id, target.period)
+            document = layout(computed)
+            prepared.append((document, render_html(document, project.root),
+                             calendar_epoch(data_date(computed))))
+        log(f"  {measures} measures, run {run}/{runs}: pdf render")
+        start = time.perf_counter()
+        for _, html, epoch in prepared:
+            render_pdf(html, root, epoch)
+        figures["pdf"].values.append(time.perf_counter() - start)
+        if has_docx:
+            log(f"  {measures} measures, run {run}/{runs}: docx render")
+            try:
+                from csp_report.render.docx import render_docx
+
+                start = time.perf_counter()
+                for document, _, _ in prepared:
+                    render_docx(document, root)
+                figures["docx"].values.append(time.perf_counter() - start)
+            except Exception as err:  # the renderer is work in progress
+                figures["docx"].note = f"failed: {type(err).__name__}"
+        del prepared, project
+
+        log(f"  {measures} measures, run {run}/{runs}: build subprocess")
+        args = [PYTHON, "-m", "csp_report", "build", str(root), "--out", str(out_dir)]
+        if not has_docx:
+            args += ["--format", "pdf"]
+        record(figures["build"], figures["build_rss"], run_process(args, cwd=work))
+
+        log(f"  {measures} measures, run {run}/{runs}: pdf build subprocess")
+        record(figures["pdf_build"], figures["pdf_build_rss"], run_process(
+            [PYTHON, "-m", "csp_report", "build", str(root), "--format", "pdf",
+             "--out", str(pdf_dir)], cwd=work))
+
+        log(f"  {measures} measures, run {run}/{runs}: WeasyPrint alone")
+        html_files = [str(p) for p in sorted(html_dir.glob("*.html"))]
+        alone = run_process([PYTHON, "-c", WEASYPRINT_ALONE,
+                             PACKAGE_TEMPLATES.as_uri() + "/", *html_files], cwd=work)
+        if alone.returncode:
+            figures["alone"].note = "failed"
+        else:
+            figures["alone"].values.append(alone.seconds)
+            if figures["pdf_build"].values:
+                figures["ratio_a"].values.append(figures["pdf_build"].values[-1] / alone.seconds)
+
+        docx_files = sorted(out_dir.glob("*.docx"))
+        if office and docx_files:
+            lo_out = work / f"lo-{measures}"
+            command = [office, "--headless", f"-env:UserInstallation={lo_profile}",
+                       "--convert-to", "pdf", "--outdir", str(lo_out),
+                       *(str(p) for p in docx_files)]
+            if not (work / "lo-profile").exists():  # the first start creates the profile
+                log(f"  {measures} measures: LibreOffice warm-up")
+                run_process(command, cwd=work)
+            log(f"  {measures} measures, run {run}/{runs}: LibreOffice")
+            converted = run_process(command, cwd=work)
+            if converted.returncode or len(list(lo_out.glob("*.pdf"))) != len(docx_files):
+                figures["soffice"].note = figures["ratio_b"].note = "failed"
+            else:
+                figures["soffice"].values.append(converted.seconds)
+                result.pages["LibreOffice"] = pdf_pages(lo_out)
+                if figures["pdf_build"].values:
+                    figures["ratio_b"].values.append(
+                        figures["pdf_build"].values[-1] / converted.seconds)
+        elif office and has_docx:
+            figures["soffice"].note = figures["ratio_b"].note = "n/a (no DOCX written)"
+
+    if figures["pdf_build"].ok:
+        for path in sorted(pdf_dir.glob("*.pdf")):
+            result.pages[path.name.split("-")[0]] = pdf_pages(pdf_dir, path.name)
+    return result
+
+
+def calendar_epoch(date: object) -> int:
+    import calendar
+
+    return calendar.timegm(date.timetuple())  # type: ignore[attr-defined]
+
+
+def record(time_figure: Figure, rss_figure: Figure, run: Run) -> None:
+    if run.returncode:
+        last = run.stderr.strip().splitlines()[-1:] or [f"exit {run.returncode}"]
+        time_figure.note = rss_figure.note = f"FAILED: {last[0][:60]}"
+        return
+    time_figure.values.append(run.seconds)
+    rss_figure.values.append(run.max_rss_kb / 1024)
+
+
+# --------------------------------------------------------------------------- fixed cases
+
+
+def measure_help(times: int) -> dict[str, Figure]:
+    found = {}
+    for label, args in (("csp-report --help", [str(ENTRY_POINT), "--help"]),
+                        ("python -m csp_report --help",
+                         [PYTHON, "-m", "csp_report", "--help"])):
+        figure = Figure()
+        for _ in range(times):
+            run = run_process(args)
+            if run.returncode:
+                figure.note = "FAILED"
+                break
+            figure.values.append(run.seconds)
+        found[label] = figure
+    return found
+
+
+def measure_seed(times: int, work: Path, has_docx: bool) -> tuple[Figure, Figure, str, int]:
+    """The repository's own data, built as the CLI does, into a temporary folder."""
+    formats = "pdf+docx" if has_docx else "pdf only (DOCX n/a)"
+    figure, rss = Figure(), Figure()
+    out = work / "seed"
+    args = [PYTHON, "-m", "csp_report", "build", "--out", str(out)]
+    if not has_docx:
+        args += ["--format", "pdf"]
+    for _ in range(times):
+        record(figure, rss, run_process(args, cwd=REPO))
+    pages = pdf_pages(out) if figure.ok else 0
+    return figure, rss, formats, pages
+
+
+# --------------------------------------------------------------------------- printing
+
+
+def show(figure: Figure, unit: str) -> str:
+    if not figure.ok:
+        return figure.note or "-"
+    if unit == "x":
+        text = f"{figure.median:.2f}x"
+    elif unit == "MB":
+        text = f"{max(figure.values):.0f}"
+    else:
+        text = f"{figure.median:.2f}"
+    if len(figure.values) > 1 and unit == "s":
+        text += f" ({min(figure.values):.2f}-{max(figure.values):.2f})"
+    return text
+
+
+def machine() -> list[str]:
+    cpu = "unknown"
+    with contextlib.suppress(OSError), open("/proc/cpuinfo", encoding="utf-8") as info:
+        for line in info:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+
+    def version(name: str) -> str:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            return "not installed"
+
+    office = soffice()
+    lo = "not installed"
+    if office:
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            lo = subprocess.run([office, "--version"], capture_output=True, text=True,
+                                timeout=60).stdout.strip() or "installed"
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return [
+        f"nproc: {os.cpu_count()}   CPU: {cpu}   load average before: {load}",
+        f"Python {platform.python_version()} ({platform.python_implementation()}) on "
+        f"{platform.system()} {platform.release()}",
+        f"WeasyPrint {version('weasyprint')}, python-docx {version('python-docx')}, "
+        f"pydantic {version('pydantic')}, Jinja2 {version('jinja2')}, pypdf {version('pypdf')}",
+        f"LibreOffice: {lo}",
+    ]
+
+
+def print_table(results: list[SizeResult], runs: int) -> None:
+    label_width = max(len(label) for _, label in ROWS) + 2
+    width = 24
+    heading = "measures".ljust(label_width) + "".join(
+        f"{r.measures:>{width}}" for r in results)
+    print(f"\nTimings in seconds: median (min-max) of {runs} run{'s' if runs != 1 else ''}")
+    print(heading)
+    print("-" * len(heading))
+    for key, label in ROWS:
+        unit = "x" if key.startswith("ratio") else "MB" if key.endswith("rss") else "s"
+        print(label.ljust(label_width) + "".join(
+            f"{show(r.figures[key], unit):>{width}}" for r in results))
+    print(("pages (pdf build)").ljust(label_width) + "".join(
+        f"{pages_text(r):>{width}}" for r in results))
+    if any("LibreOffice" in r.pages for r in results):
+        print("pages (LibreOffice)".ljust(label_width) + "".join(
+            f"{r.pages.get('LibreOffice', '-'):>{width}}" for r in results))
+    print("build ms/measure".ljust(label_width) + "".join(
+        f"{per_measure(r, 'build'):>{width}}" for r in results))
+    print("pdf render ms/measure".ljust(label_width) + "".join(
+        f"{per_measure(r, 'pdf'):>{width}}" for r in results))
+    print("html ms/measure".ljust(label_width) + "".join(
+        f"{per_measure(r, 'html'):>{width}}" for r in results))
+    marginal = ["-"]
+    for before, after in zip(results, results[1:], strict=False):
+        a, b = before.figures["build"], after.figures["build"]
+        marginal.append(f"{(b.median - a.median) / (after.measures - before.measures) * 1000:.1f}"
+                        if a.ok and b.ok and after.measures != before.measures else "-")
+    print("build marginal ms/measure".ljust(label_width) + "".join(
+        f"{m:>{width}}" for m in marginal))
+    print("build formats".ljust(label_width) + "".join(
+        f"{r.build_formats:>{width}}" for r in results))
+
+
+def pages_text(result: SizeResult) -> str:
+    parts = [v for k, v in result.pages.items() if k != "LibreOffice"]
+    if not parts:
+        return "-"
+    return f"{sum(parts)} (" + "+".join(str(p) for p in parts) + ")"
+
+
+def per_measure(result: SizeResult, key: str) -> str:
+    figure = result.figures[key]
+    return f"{figure.median / result.measures * 1000:.1f}" if figure.ok else "-"
+
+
+def verdict(value: float, target: float) -> str:
+    return "OK" if value < target else "MISSED"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (default 3)")
+    parser.add_argument("--sizes", default="40,400,1000",
+                        help="comma-separated measure counts (default 40,400,1000)")
+    parser.add_argument("--quick", action="store_true", help="one run of sizes 40 and 400")
+    parser.add_argument("--keep", type=Path, help="keep projects and outputs in this folder")
+    options = parser.parse_args(argv)
+    runs = 1 if options.quick else max(1, options.runs)
+    sizes = [40, 400] if options.quick else [int(s) for s in options.sizes.split(",") if s]
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    print("csp-report benchmark")
+    for line in machine():
+        print(line)
+
+    with contextlib.ExitStack() as stack:
+        if options.keep:
+            work = options.keep.resolve()
+            work.mkdir(parents=True, exist_ok=True)
+        else:
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="csp-bench-")))
+        log("timing --help")
+        helps = measure_help(5)
+        has_docx, _ = docx_available()
+        log("timing the example build")
+        seed, seed_rss, seed_formats, seed_pages = measure_seed(3, work, has_docx)
+        results = []
+        for size in sizes:
+            log(f"size {size}")
+            results.append(measure_size(size, runs, work, log))
+        has_docx_end, why_not_end = docx_available()
+
+    print(f"\nDOCX renderer: {'present' if has_docx_end else 'n/a (' + why_not_end + ')'}")
+    print("\nStart-up and the example project")
+    for label, figure in helps.items():
+        verdict_text = f"   target < {HELP_TARGET} s: {verdict(figure.median, HELP_TARGET)}" \
+            if figure.ok else ""
+        print(f"  {label:<40}{show(figure, 's'):>22}  (median of 5){verdict_text}")
+    seed_verdict = f"   target < {SEED_TARGET} s: {verdict(seed.median, SEED_TARGET)}" \
+        if seed.ok else ""
+    print(f"  {'example build (repo data/, ' + seed_formats + ')':<40}{show(seed, 's'):>22}"
+          f"  (median of 3){seed_verdict}")
+    print(f"  {'  peak RSS (MB), pages':<40}{show(seed_rss, 'MB'):>22}  {seed_pages} pages")
+    print_table(results, runs)
+    print("\nTargets")
+    for result in results:
+        if result.measures != 1000:
+            continue
+        build = result.figures["build"]
+        rss = result.figures["build_rss"]
+        if build.ok:
+            print(f"  1,000 measures build < 20 s: {build.median:.1f} s "
+                  f"{verdict(build.median, 20)} ({result.build_formats})")
+        if rss.ok:
+            print(f"  1,000 measures peak < 600 MB: {max(rss.values):.0f} MB "
+                  f"{verdict(max(rss.values), 600)}")
+    if seed.ok:
+        print(f"  example build < 2 s: {seed.median:.2f} s {verdict(seed.median, SEED_TARGET)} "
+              f"({seed_formats})")
+    for label, figure in helps.items():
+        if figure.ok:
+            print(f"  {label} < 0.3 s: {figure.median:.3f} s {verdict(figure.median, 0.3)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
