@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,9 +13,11 @@ from .compute.measures import compute
 from .errors import UsageError
 from .formats import DEFAULT_FORMATS, FORMATS
 from .layout import data_date, layout
+from .layout.document import Document
 from .model.periods import Period
 from .model.project import Project
 from .render.html import render_html
+from .render.pool import RenderPool, result
 from .write import write_all
 
 Progress = Callable[[str], None]
@@ -61,39 +64,65 @@ def _epoch(date: dt.date) -> int:
     return calendar.timegm(date.timetuple())
 
 
-def render_target(project: Project, target: Target, formats: Sequence[str],
-                  progress: Progress) -> dict[str, bytes]:
-    """Every requested format of one pack, in memory."""
+@dataclass(frozen=True)
+class Prepared:
+    """One pack laid out and drawn as HTML, ready for the slow renderers."""
+
+    target: Target
+    document: Document
+    html: str
+    epoch: int
+
+
+def prepare(project: Project, target: Target) -> Prepared:
+    """Compute and lay out a pack, and draw its HTML (fast; everything else draws from it)."""
     computed = compute(project, target.pack_id, target.period)
     document = layout(computed)
-    html = render_html(document, project.root)
-    rendered: dict[str, bytes] = {}
-    if "html" in formats:
-        rendered["html"] = html.encode("utf-8")
+    return Prepared(target, document, render_html(document, project.root),
+                    _epoch(data_date(computed)))
+
+
+def render_all(project: Project, prepared: list[Prepared], formats: Sequence[str],
+               pool: RenderPool, progress: Progress) -> dict[str, bytes]:
+    """Every format of every pack, by file name. PDFs go to the pool, largest pack first,
+    while this process draws the DOCX files."""
+    pdfs: dict[str, Future[bytes]] = {}
     if "pdf" in formats:
-        from .render.pdf import render_pdf
+        for item in sorted(prepared, key=lambda p: -len(p.html)):
+            progress(item.target.file_name("pdf"))
+            pdfs[item.target.file_name("pdf")] = pool.pdf(item.html, project.root, item.epoch)
+    rendered: dict[str, bytes] = {}
+    for item in prepared:
+        if "html" in formats:
+            rendered[item.target.file_name("html")] = item.html.encode("utf-8")
+        if "docx" in formats:
+            from .render.docx import render_docx
 
-        progress(f"{target.file_name('pdf')}")
-        rendered["pdf"] = render_pdf(html, project.root, _epoch(data_date(computed)))
-    if "docx" in formats:
-        from .render.docx import render_docx
-
-        progress(f"{target.file_name('docx')}")
-        rendered["docx"] = render_docx(document, project.root)
+            progress(item.target.file_name("docx"))
+            rendered[item.target.file_name("docx")] = render_docx(item.document, project.root)
+    for name, future in pdfs.items():
+        rendered[name] = result(future)
     return rendered
 
 
 def build(project: Project, *, pack: str | None = None, period: str | None = None,
           formats: Sequence[str] = DEFAULT_FORMATS, out: Path | None = None,
-          progress: Progress | None = None) -> list[Path]:
-    """Build packs into `out` (default PROJECT/output) and return the files written."""
+          progress: Progress | None = None, pool: RenderPool | None = None) -> list[Path]:
+    """Build packs into `out` (default PROJECT/output) and return the files written.
+
+    Pass a started RenderPool to reuse its workers (the CLI starts one before loading data).
+    """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"unknown format '{unknown[0]}'; choose from {', '.join(FORMATS)}")
     out_dir = out if out is not None else project.root / "output"
     report = progress or (lambda _message: None)
-    outputs: dict[Path, bytes] = {}
-    for target in choose_targets(project, pack, period):
-        for fmt, data in render_target(project, target, formats, report).items():
-            outputs[out_dir / target.file_name(fmt)] = data
-    return write_all(outputs)
+    prepared = [prepare(project, target) for target in choose_targets(project, pack, period)]
+    if pool is None:
+        workers = 1 if len(prepared) < 2 or "pdf" not in formats else None
+        with RenderPool(workers) as own_pool:
+            rendered = render_all(project, prepared, formats, own_pool, report)
+    else:
+        rendered = render_all(project, prepared, formats, pool, report)
+    order = [(item.target.file_name(fmt)) for item in prepared for fmt in formats]
+    return write_all({out_dir / name: rendered[name] for name in order})

@@ -97,10 +97,14 @@ def build(project_dir: Path, pack: str | None, period: str | None, formats: tupl
     """Build the board packs of PROJECT_DIR into output/."""
     from . import api
     from .build import build as build_packs
+    from .render.pool import RenderPool
 
-    project = api.open_project(project_dir)
-    written = build_packs(project, pack=pack, period=period,
-                          formats=formats or DEFAULT_FORMATS, out=out, progress=_Progress())
+    chosen = formats or DEFAULT_FORMATS
+    # Workers start importing WeasyPrint now, while this process reads and checks the data.
+    with RenderPool(None if "pdf" in chosen else 1) as pool:
+        project = api.open_project(project_dir)
+        written = build_packs(project, pack=pack, period=period, formats=chosen, out=out,
+                              progress=_Progress(), pool=pool)
     for path in written:
         click.echo(f"wrote {path}")
 

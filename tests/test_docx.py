@@ -24,10 +24,8 @@ from lxml import etree
 from pypdf import PdfReader
 
 from csp_report.api import open_project
-from csp_report.build import choose_targets, render_target
-from csp_report.compute.measures import compute
+from csp_report.build import choose_targets, prepare
 from csp_report.errors import TemplateProblem
-from csp_report.layout import layout
 from csp_report.layout.colours import RAG_FILLS, RAG_TEXT
 from csp_report.layout.document import (
     Cell,
@@ -70,9 +68,8 @@ def packs() -> dict[str, Built]:
     project = open_project(REPO)
     built = {}
     for target in choose_targets(project, None, None):
-        document = layout(compute(project, target.pack_id, target.period))
-        data = render_target(project, target, ("docx",), lambda _m: None)["docx"]
-        built[target.pack_id] = Built(document, data)
+        item = prepare(project, target)
+        built[target.pack_id] = Built(item.document, render_docx(item.document, project.root))
     return built
 
 

@@ -42,6 +42,7 @@ def test_sigkill_at_random_moments_never_leaves_a_torn_pack(tmp_path: Path) -> N
         time.sleep(rng.uniform(0.1, 4.0))
         process.send_signal(signal.SIGKILL)
         process.wait()
+        assert not wait_for_no_children_of(process.pid), "render workers outlived the build"
         visible = {n: b for n, b in snapshot(root / "output").items() if not n.startswith(".")}
         assert set(visible) == set(old)  # no temporary file is visible as a pack
         for name, data in visible.items():
@@ -53,6 +54,27 @@ def test_sigkill_at_random_moments_never_leaves_a_torn_pack(tmp_path: Path) -> N
     build(open_project(root))
     assert snapshot(root / "output") == new
     assert outcomes  # the loop really ran; which states it caught depends on timing
+
+
+def wait_for_no_children_of(pid: int) -> list[int]:
+    """Processes whose parent was `pid` (re-parented ones are found by their command line)."""
+    deadline = time.monotonic() + 5
+    while True:
+        left = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()
+                and _started_by(p, pid)]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.05)
+
+
+def _started_by(proc: Path, pid: int) -> bool:
+    try:
+        stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        cmdline = (proc / "cmdline").read_bytes()
+    except OSError:
+        return False
+    # A worker is re-parented when its parent dies; it still carries the build's command line.
+    return (int(stat[1]) == pid or b"csp_report\x00build" in cmdline) and stat[0] != "Z"
 
 
 def snapshot_of_build(root: Path) -> dict[str, bytes]:

@@ -1,0 +1,89 @@
+"""Render PDFs in worker processes, so a build uses every core of the machine.
+
+WeasyPrint is single-threaded and most of a build's time, so packs are rendered side by side:
+the workers start (and import WeasyPrint) as soon as a build begins, while the parent is still
+loading and validating the data; the parent draws the DOCX files meanwhile and alone writes the
+outputs, so the all-or-nothing write is unchanged.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import multiprocessing
+import os
+import signal
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from types import TracebackType
+
+from ..errors import BuildError
+
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make a worker end when the build that started it ends, even by SIGKILL (Linux)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: workers end when their queue closes
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _warm_up() -> None:
+    import weasyprint  # noqa: F401 - imported now so the first render does not wait for it
+
+
+def _render(html: str, project_root: Path, epoch: int) -> bytes:
+    from .pdf import render_pdf
+
+    return render_pdf(html, project_root, epoch)
+
+
+class RenderPool:
+    """Renders PDFs in parallel when the machine has more than one core, else in-process."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        self.workers = workers if workers is not None else min(cores, 4)
+        self.executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> RenderPool:
+        if self.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            # fork: the workers inherit what the parent has imported and start at once.
+            context = multiprocessing.get_context("fork")
+            self.executor = ProcessPoolExecutor(self.workers, mp_context=context,
+                                                initializer=_die_with_parent,
+                                                initargs=(os.getpid(),))
+            for _ in range(self.workers):
+                self.executor.submit(_warm_up)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def pdf(self, html: str, project_root: Path, epoch: int) -> Future[bytes]:
+        """A future PDF: rendered by a worker, or here and now without workers."""
+        if self.executor is None:
+            future: Future[bytes] = Future()
+            try:
+                future.set_result(_render(html, project_root, epoch))
+            except Exception as err:  # handed to whoever waits, as a worker's would be
+                future.set_exception(err)
+            return future
+        return self.executor.submit(_render, html, project_root, epoch)
+
+
+def result(future: Future[bytes]) -> bytes:
+    """A future's PDF; a worker that died becomes a BuildError, our errors pass through."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise BuildError("a PDF rendering process stopped unexpectedly (out of memory?)") \
+            from None
