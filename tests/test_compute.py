@@ -103,3 +103,41 @@ def test_tracker_rag_and_travel(tracker: ComputedPack) -> None:
     assert rags["2.1"] == ("Red", "Better")    # 1,628 vs 1,440: 13.1% off; Q4 fell 412 -> 395
     assert rags["2.3"] == ("Amber", "Worse")   # 103 vs 101: 2.0% off, within 5%
     assert rags["3.2"] == ("Grey", None)       # missing data
+
+
+def test_mid_year_pack_shows_the_year_in_progress(loaded: Project) -> None:
+    q2 = compute(loaded, "targets", Period.parse("2016-17-Q2"))
+    years = {y.year.id: y for y in row(q2, "2.1").years}
+    assert (years["2016-17"].result, years["2016-17"].achieved) == (None, None)
+    assert years["2015-16"].result == 1440  # earlier years keep their results
+    assert Sentences(REPO).year(years["2016-17"], row(q2, "2.1").specs[0]) == (
+        "2016/17 - Baseline 1,440 offences - in progress")
+
+
+def test_mid_year_rag_uses_the_year_to_date_against_a_pro_rata_target(loaded: Project) -> None:
+    q2 = compute(loaded, "targets", Period.parse("2016-17-Q2"))
+    # 2.1: year to date 861 against half of 1,440 = 720: 19.6% off.
+    assert row(q2, "2.1").rag.basis == (
+        "861 against pro-rata target 720: 19.6% off, beyond 5% tolerance")
+
+
+def test_unknown_year_to_date_is_grey_not_a_flattering_green(project: Path) -> None:
+    from tests.conftest import write
+
+    write(project / "data/measures/targets/9.1-test.yaml", """\
+ref: "9.1"
+section: violence
+title: Q1 never returned
+unit: count
+good: lower
+years:
+  2016-17: {target: 100}
+quarters:
+  2016-17-Q1:
+    missing: {state: not-available, reason: not returned}
+  2016-17-Q2:
+    value: 45
+""")
+    q2 = compute(open_project(project), "targets", Period.parse("2016-17-Q2"))
+    assert (row(q2, "9.1").rag.word, row(q2, "9.1").rag.basis) == (
+        "Grey", "year to date unknown: an earlier quarter has no figure")

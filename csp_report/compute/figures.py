@@ -123,11 +123,15 @@ def compute_series(entry: MeasureEntry, spec: SeriesSpec, period: Period) -> Ser
     )
 
 
-def year_figure(entry: MeasureEntry, spec: SeriesSpec, year: FinancialYear) -> Decimal | None:
-    """The year's result: stated, or Q4's year to date (additive counts), or Q4's figure."""
+def year_figure(entry: MeasureEntry, spec: SeriesSpec, year: FinancialYear,
+                upto: Period) -> Decimal | None:
+    """The year's result as known at `upto`: stated, or Q4's year to date (additive counts),
+    or Q4's figure; None while the year is still in progress at `upto`."""
     stated = entry.measure.years.get(year.id)
-    if stated and stated.result is not None and spec.id == MAIN_SERIES:
+    if stated and stated.result is not None:
         return stated.result
+    if year > upto.year or (year == upto.year and upto.number < 4):
+        return None
     q4 = year.quarter(4)
     if q4.id not in entry.measure.quarters:
         return None

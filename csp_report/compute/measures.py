@@ -77,15 +77,16 @@ def compute_quarter(entry: MeasureEntry, specs: list[SeriesSpec],
     )
 
 
-def year_results(entry: MeasureEntry, spec: SeriesSpec, upto: FinancialYear) -> list[YearResult]:
-    """Each year of the measure's history up to the pack's year, judged against its target."""
+def year_results(entry: MeasureEntry, spec: SeriesSpec, upto: Period) -> list[YearResult]:
+    """Each year of the measure's history up to the pack's year, judged against its target;
+    the pack's own year has no result until its fourth quarter."""
     results = []
     for year_id, year in sorted(entry.measure.years.items()):
         fy = FinancialYear.parse(year_id)
-        if fy > upto:
+        if fy > upto.year:
             continue
         target = year.target if year.target is not None else spec.baseline
-        result = year_figure(entry, spec, fy)
+        result = year_figure(entry, spec, fy, upto)
         achieved = None
         if target is not None and result is not None and spec.good != "monitor":
             gap = shortfall(result, target, spec.good)
@@ -122,6 +123,10 @@ def series_rag(entry: MeasureEntry, figures: SeriesFigures, single: bool,
         return Rag("grey", f"no data: {figures.missing.reason}")
     if figures.spec.good == "monitor" or figures.spec.unit == "text":
         return Rag("grey", "monitor only")
+    additive = figures.spec.unit == "count" and entry.measure.additive
+    if additive and figures.period.number > 1 and figures.ytd is None:
+        # Judging one quarter against a year-to-date target would flatter a bad year.
+        return Rag("grey", "year to date unknown: an earlier quarter has no figure")
     actual = figures.ytd if figures.ytd is not None else figures.value
     if actual is None:
         return Rag("grey", "no figure")
@@ -175,7 +180,7 @@ def compute_measure(entry: MeasureEntry, periods: list[Period], rules: RagRules)
         entry=entry,
         specs=specs,
         quarters=quarters,
-        years=year_results(entry, specs[0], current.period.year) if len(specs) == 1 else [],
+        years=year_results(entry, specs[0], current.period) if len(specs) == 1 else [],
         rag=measure_rag(entry, current, rules),
         travel=measure_travel(entry, current, rules),
     )
