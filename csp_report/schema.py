@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .errors import BuildError
 from .model.measure import Measure
 from .model.report import Report
 
@@ -23,10 +24,13 @@ def schema_texts() -> dict[str, str]:
 
 def write_schemas(folder: Path) -> list[Path]:
     """Write the schemas into `folder` and return their paths."""
-    folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in schema_texts().items():
-        path = folder / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in schema_texts().items():
+            path = folder / name
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    except OSError as err:
+        raise BuildError(f"cannot write the schemas to {folder}: {err.strerror}") from None
     return written

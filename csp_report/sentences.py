@@ -7,11 +7,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from .compute.figures import SeriesFigures, SeriesSpec
 from .compute.measures import YearResult
 from .compute.numbers import Change, ordinal, percent, plain, round1, share, signed
 from .model.measure import Missing
-from .templating import text_environment
+from .templating import template_problem, text_environment
 
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;)])")
 
@@ -90,7 +92,10 @@ class Sentences:
         self.env = text_environment(project_root)
 
     def _render(self, name: str, **context: Any) -> str:
-        text = self.env.get_template(f"sentences/{name}.txt").render(**context)
+        try:
+            text = self.env.get_template(f"sentences/{name}.txt").render(**context)
+        except jinja2.TemplateError as err:
+            raise template_problem(err) from None
         return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(text.split()))
 
     def missing(self, missing: Missing) -> str:

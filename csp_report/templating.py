@@ -7,6 +7,8 @@ from pathlib import Path
 
 import jinja2
 
+from .errors import TemplateProblem
+
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -29,6 +31,14 @@ def _environment(roots: tuple[Path, ...], html: bool) -> jinja2.Environment:
     )
     env.globals["zip"] = zip
     return env
+
+
+def template_problem(err: jinja2.TemplateError) -> TemplateProblem:
+    """Our error for a broken template, naming the file and line where Jinja knows them."""
+    if isinstance(err, jinja2.TemplateSyntaxError):
+        return TemplateProblem(f"{err.filename or err.name}:{err.lineno}: template syntax "
+                               f"error: {err.message}")
+    return TemplateProblem(f"template error: {err}")
 
 
 def text_environment(project_root: Path) -> jinja2.Environment:

@@ -59,12 +59,20 @@ def prepare(tmp_path: Path, case: dict[str, Any]) -> tuple[Path, dict[str, bytes
     for edit in case.get("edits", []):
         apply_edit(root, edit)
     special = case.get("special")
+    if special == "folder-in-the-way":
+        (root / "output" / "targets-2016-17-Q4.docx").unlink()
+        (root / "output" / "targets-2016-17-Q4.docx").mkdir()
     if special == "output-is-a-file":
         shutil.rmtree(root / "output")
         (root / "output").write_bytes(b"not a folder")
-    outputs = {p.name: p.read_bytes() for p in (root / "output").iterdir()} \
-        if (root / "output").is_dir() else {"<file>": (root / "output").read_bytes()}
-    return root, outputs
+    return root, contents(root / "output")
+
+
+def contents(output: Path) -> dict[str, bytes]:
+    """What output/ holds: each file's bytes (a folder counts as empty), or the file itself."""
+    if not output.is_dir():
+        return {"<file>": output.read_bytes()}
+    return {p.name: p.read_bytes() if p.is_file() else b"<folder>" for p in output.iterdir()}
 
 
 @pytest.mark.parametrize("case_file", CASES, ids=[c.stem for c in CASES])
@@ -72,7 +80,7 @@ def test_bad_input(case_file: Path, tmp_path: Path) -> None:
     case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
     root, before = prepare(tmp_path, case)
     target = tmp_path / "nowhere" if case.get("special") == "no-project" else root
-    args = [str(target) if a == "{project}" else a for a in case["run"]]
+    args = [a.replace("{project}", str(target)) for a in case["run"]]
     result = subprocess.run([sys.executable, "-m", "csp_report", *args], capture_output=True,
                             text=True, cwd=tmp_path, timeout=120, check=False)
     output = result.stdout + result.stderr
@@ -85,9 +93,7 @@ def test_bad_input(case_file: Path, tmp_path: Path) -> None:
     if "where" in case:
         assert f"{case['where']}:" in result.stderr, result.stderr
     if result.returncode != 0 and case.get("special") != "no-project":
-        after = {p.name: p.read_bytes() for p in (root / "output").iterdir()} \
-            if (root / "output").is_dir() else {"<file>": (root / "output").read_bytes()}
-        assert after == before, "a failed run changed output/"
+        assert contents(root / "output") == before, "a failed run changed output/"
 
 
 def test_the_corpus_has_at_least_forty_cases() -> None:

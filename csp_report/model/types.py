@@ -14,6 +14,7 @@ from .glyphs import unprintable
 from .periods import FinancialYear, Period
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+LARGEST = Decimal(10) ** 15  # far beyond any figure, well within exact decimal arithmetic
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -43,6 +44,9 @@ def _number(value: Any) -> Decimal:
     if not number.is_finite():
         raise PydanticCustomError("number_type", "expected a number, got {got}",
                                   {"got": _shown(value)})
+    if abs(number) >= LARGEST:
+        raise PydanticCustomError("number_size", "{got} is too large; figures must be below "
+                                  "a thousand million million", {"got": _shown(value)})
     return number
 
 

@@ -9,7 +9,7 @@ import markupsafe
 
 from ..errors import TemplateProblem
 from ..layout.document import Cell, Document, Row
-from ..templating import PACKAGE_TEMPLATES, html_environment
+from ..templating import PACKAGE_TEMPLATES, html_environment, template_problem
 
 STYLESHEETS = ("pack.css", "custom.css")
 
@@ -49,8 +49,12 @@ def stylesheet_text(project_root: Path) -> str:
     parts = []
     for name in STYLESHEETS:
         for folder in (project_root / "templates", PACKAGE_TEMPLATES):
-            if (folder / name).is_file():
-                parts.append((folder / name).read_text(encoding="utf-8"))
+            path = folder / name
+            if path.is_file():
+                try:
+                    parts.append(path.read_text(encoding="utf-8"))
+                except (OSError, UnicodeDecodeError) as err:
+                    raise TemplateProblem(f"cannot read stylesheet {path}: {err}") from None
                 break
     return "\n".join(parts)
 
@@ -65,8 +69,5 @@ def render_html(doc: Document, project_root: Path) -> str:
         # The stylesheet is template text (ours or the project's), not user data: not escaped.
         css = markupsafe.Markup(stylesheet_text(project_root))
         return template.render(doc=doc, stylesheet_text=css)
-    except jinja2.TemplateSyntaxError as err:
-        raise TemplateProblem(f"{err.filename or err.name}:{err.lineno}: template syntax error: "
-                              f"{err.message}") from None
     except jinja2.TemplateError as err:
-        raise TemplateProblem(f"template error: {err}") from None
+        raise template_problem(err) from None
