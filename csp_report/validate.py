@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import InvalidProject, Problem
 from .loader import REPORT_FILE, Document, RawProject
 from .messages import did_you_mean, problems_from
-from .model.measure import Figures, Measure
+from .model.measure import Figures, Measure, Quarter
 from .model.periods import Period
 from .model.project import MeasureEntry, Project, ref_key
 from .model.report import Report
@@ -112,53 +112,68 @@ def _check_measure(measure: Measure, doc: Document) -> list[Problem]:
         field = ".".join(str(p) for p in path)
         problems.append(Problem(doc.file, doc.line_of(path), field, message))
 
-    if measure.unit == "percentage":
-        _check_percentages(measure, add)
-    for pid, quarter in measure.quarters.items():
-        base = ("quarters", pid)
-        has_own = any(getattr(quarter, f) is not None for f in _FIGURE_FIELDS) or quarter.missing
-        if measure.series:
-            if any(getattr(quarter, f) is not None for f in _FIGURE_FIELDS):
-                add(base, "this measure has series: give the figures under 'figures', per series")
-            for sid in quarter.figures or {}:
-                if sid not in measure.series:
-                    hint = did_you_mean(sid, measure.series)
-                    add(base + ("figures", sid), f"'{sid}' is not a series of this measure{hint}")
-        elif quarter.figures is not None:
-            add(base + ("figures",), "'figures' needs 'series' defined on the measure")
-        if not (has_own or quarter.figures or quarter.commentary):
-            add(base, "empty quarter: give figures, commentary or a missing state")
-        if measure.unit == "text" and (has_own and not quarter.missing or quarter.figures):
-            add(base, "a text measure has no figures: put the update in 'commentary'")
-        for sid, figures in (quarter.figures or {"": quarter}).items():
-            where = base + (("figures", sid) if sid else ())
-            if measure.unit in ("count", "rank"):
-                for name in ("value", "previous", "ytd", "ytd_previous"):
-                    number = getattr(figures, name)
-                    if number is not None and number < 0:
-                        add(where + (name,), f"a {measure.unit} cannot be negative, got {number}")
-            if measure.unit == "rank" and figures.out_of is not None and figures.value is not None \
-                    and figures.value > figures.out_of:
-                add(where + ("value",), f"rank {figures.value} is beyond out_of {figures.out_of}")
-    return problems
-
-
-def _check_percentages(measure: Measure, add: Any) -> None:
-    def check(path: tuple[Any, ...], number: Decimal | None) -> None:
-        if number is not None and not Decimal(0) <= number <= Decimal(100):
-            add(path, f"a percentage must be between 0 and 100, got {number}")
-
-    if measure.baseline:
-        check(("baseline", "value"), measure.baseline.value)
+    if measure.series and measure.years:
+        add(("years",), "yearly targets and results are for single-series measures; give each "
+                        "series a baseline instead")
+    units = {sid: s.unit or measure.unit for sid, s in (measure.series or {}).items()}
     for sid, series in (measure.series or {}).items():
         if series.baseline:
-            check(("series", sid, "baseline", "value"), series.baseline.value)
+            _check_number(("series", sid, "baseline", "value"), series.baseline.value,
+                          units[sid], add)
+    if measure.baseline:
+        _check_number(("baseline", "value"), measure.baseline.value, measure.unit, add)
     for year_id, year in measure.years.items():
-        check(("years", year_id, "target"), year.target)
-        check(("years", year_id, "result"), year.result)
+        _check_number(("years", year_id, "target"), year.target, measure.unit, add)
+        _check_number(("years", year_id, "result"), year.result, measure.unit, add)
     for pid, quarter in measure.quarters.items():
+        _check_quarter(measure, ("quarters", pid), quarter, add)
         groups: dict[str, Figures] = quarter.figures or {"": quarter}
         for sid, figures in groups.items():
             where = ("quarters", pid) + (("figures", sid) if sid else ())
-            for name in ("value", "previous", "ytd", "ytd_previous", "baseline"):
-                check(where + (name,), getattr(figures, name))
+            _check_figures(where, figures, units.get(sid, measure.unit), measure.additive, add)
+    return problems
+
+
+def _check_quarter(measure: Measure, base: tuple[Any, ...], quarter: Quarter, add: Any) -> None:
+    """How a quarter's entry fits the measure: series, emptiness, text, missing."""
+    own = any(getattr(quarter, f) is not None for f in _FIGURE_FIELDS)
+    if measure.series:
+        if own:
+            add(base, "this measure has series: give the figures under 'figures', per series")
+        for sid in quarter.figures or {}:
+            if sid not in measure.series:
+                hint = did_you_mean(sid, measure.series)
+                add(base + ("figures", sid), f"'{sid}' is not a series of this measure{hint}")
+    elif quarter.figures is not None:
+        add(base + ("figures",), "'figures' needs 'series' defined on the measure")
+    if quarter.missing and quarter.figures:
+        add(base, "a quarter cannot be both missing and have figures; mark the missing "
+                  "series instead")
+    if not (own or quarter.missing or quarter.figures or quarter.commentary):
+        add(base, "empty quarter: give figures, commentary or a missing state")
+    if measure.unit == "text" and (own or quarter.figures):
+        add(base, "a text measure has no figures: put the update in 'commentary'")
+
+
+def _check_figures(where: tuple[Any, ...], figures: Figures, unit: str, additive: bool,
+                   add: Any) -> None:
+    """One series' figures against its own unit."""
+    for name in ("value", "previous", "ytd", "ytd_previous", "baseline"):
+        _check_number(where + (name,), getattr(figures, name), unit, add)
+    if (figures.ytd is not None or figures.ytd_previous is not None) and not (
+            unit == "count" and additive):
+        add(where + ("ytd" if figures.ytd is not None else "ytd_previous",),
+            "year-to-date figures are for counts that add up over the year")
+    if unit == "rank" and figures.out_of is not None and figures.value is not None \
+            and figures.value > figures.out_of:
+        add(where + ("value",), f"rank {figures.value} is beyond out_of {figures.out_of}")
+
+
+def _check_number(path: tuple[Any, ...], number: Decimal | None, unit: str, add: Any) -> None:
+    """A figure within what its unit allows."""
+    if number is None:
+        return
+    if unit == "percentage" and not Decimal(0) <= number <= Decimal(100):
+        add(path, f"a percentage must be between 0 and 100, got {number}")
+    elif unit in ("count", "rank") and number < 0:
+        add(path, f"a {unit} cannot be negative, got {number}")

@@ -12,6 +12,7 @@ from csp_report.api import open_project
 from csp_report.check import check_project
 from csp_report.compute.measures import compute
 from csp_report.errors import InvalidProject
+from csp_report.layout import layout
 from csp_report.model.periods import Period
 from csp_report.sentences import Sentences
 from tests.conftest import write
@@ -57,20 +58,30 @@ def test_a_project_overrides_a_sentence_template(project: Path) -> None:
         "3,189 incidents (last year 3,109)")
 
 
-def test_manual_rag_override_needs_a_reason(project: Path) -> None:
+def test_manual_rag_is_for_one_quarter_and_needs_a_reason(project: Path) -> None:
     robbery = project / "data/measures/targets/2.3-personal-robbery.yaml"
     original = robbery.read_text()
-    robbery.write_text(original + "rag:\n  status: green\n")
+    q4 = "  2016-17-Q4:\n"
+    robbery.write_text(original.replace(q4, q4 + "    rag:\n      status: green\n"))
     with pytest.raises(InvalidProject) as caught:
         open_project(project)
     assert [str(p) for p in caught.value.problems] == [
-        "data/measures/targets/2.3-personal-robbery.yaml:46: rag.reason: required field is "
-        "missing"]
-    robbery.write_text(original + "rag:\n  status: green\n  reason: Data revised since\n")
-    tracker = compute(open_project(project), "targets", Period.parse("2016-17-Q4"))
-    rag = next(m.rag for m in tracker.measures if m.entry.measure.ref == "2.3")
+        "data/measures/targets/2.3-personal-robbery.yaml:38: quarters.2016-17-Q4.rag.reason: "
+        "required field is missing"]
+    robbery.write_text(original.replace(
+        q4, q4 + "    rag: {status: green, reason: Data revised since}\n"))
+    loaded = open_project(project)
+    rag = next(m.rag for m in compute(loaded, "targets", Period.parse("2016-17-Q4")).measures
+               if m.entry.measure.ref == "2.3")
     assert (rag.word, rag.overridden, rag.basis) == (
-        "Green", True, "overridden: Data revised since")
+        "Green", True, "set manually: Data revised since")
+    earlier = next(m.rag for m in compute(loaded, "targets", Period.parse("2016-17-Q3")).measures
+                   if m.entry.measure.ref == "2.3")
+    assert not earlier.overridden  # the judgement was about Q4 only
+    doc = layout(compute(loaded, "targets", Period.parse("2016-17-Q4")))
+    cell = next(row.cells[-1] for t in doc.tables() for row in t.body
+                if any(c.text == "2.3" for c in row.cells))
+    assert cell.text == "Green\n\u2191 Worse\nSet manually: Data revised since"
 
 
 def test_travel_against_the_previous_quarter(project: Path) -> None:

@@ -221,3 +221,41 @@ def test_character_the_fonts_cannot_print_is_refused(project: Path) -> None:
 def test_accented_and_typographic_characters_are_fine(project: Path) -> None:
     write(project / NEW, MINIMAL_MEASURE + "    commentary: Café – “quoted” £5 €3 ↑\n")
     assert open_project(project).measure_count == 40
+
+
+def test_a_series_is_checked_against_its_own_unit(project: Path) -> None:
+    text = MINIMAL_MEASURE.replace("good: lower", "good: lower\nseries:\n  share: {label: Share, "
+                                   "unit: percentage}\n  count: {label: Count}")
+    text = text.replace("    value: 10\n    previous: 12\n",
+                        "    figures:\n      share: {value: 150}\n      count: {value: -3}\n")
+    write(project / NEW, text)
+    assert problems(project) == [
+        f"{NEW}:14: quarters.2016-17-Q1.figures.share.value: a percentage must be between 0 "
+        "and 100, got 150",
+        f"{NEW}:15: quarters.2016-17-Q1.figures.count.value: a count cannot be negative, got -3"]
+
+
+def test_year_to_date_only_for_counts(project: Path) -> None:
+    text = MINIMAL_MEASURE.replace("unit: count", "unit: rate").replace(
+        "    previous: 12\n", "    previous: 12\n    ytd: 30\n")
+    assert only_problem(project, text) == (
+        f"{NEW}:12: quarters.2016-17-Q1.ytd: year-to-date figures are for counts that add up "
+        "over the year")
+
+
+def test_years_only_on_single_series_measures(project: Path) -> None:
+    text = MINIMAL_MEASURE.replace("good: lower", "good: lower\nseries:\n  a: {label: A}\n"
+                                   "years:\n  2016-17: {target: 5}").replace(
+        "    value: 10\n    previous: 12\n", "    figures:\n      a: {value: 3}\n")
+    assert only_problem(project, text) == (
+        f"{NEW}:10: years: yearly targets and results are for single-series measures; give "
+        "each series a baseline instead")
+
+
+def test_missing_quarter_with_figures_is_refused(project: Path) -> None:
+    text = MINIMAL_MEASURE.replace("good: lower", "good: lower\nseries:\n  a: {label: A}").replace(
+        "    value: 10\n    previous: 12\n",
+        "    missing: {state: to-follow, reason: late}\n    figures:\n      a: {value: 3}\n")
+    assert only_problem(project, text) == (
+        f"{NEW}:11: quarters.2016-17-Q1: a quarter cannot be both missing and have figures; "
+        "mark the missing series instead")

@@ -141,10 +141,11 @@ def series_rag(entry: MeasureEntry, figures: SeriesFigures, single: bool,
 
 
 def measure_rag(entry: MeasureEntry, current: ComputedQuarter, rules: RagRules) -> Rag:
-    """The measure's RAG: a stated override, Grey for missing data, else its worst series."""
-    override = entry.measure.rag
-    if override:
-        return Rag(override.status, f"overridden: {override.reason}", overridden=True)
+    """The measure's RAG: one set by hand for the quarter, Grey for missing data, else its
+    worst series."""
+    quarter = entry.measure.quarters.get(current.period.id)
+    if quarter and quarter.rag:
+        return Rag(quarter.rag.status, f"set manually: {quarter.rag.reason}", overridden=True)
     if not current.reported:
         return Rag("grey", f"no return for {current.period.id}")
     if current.missing:

@@ -51,5 +51,5 @@ def rag_paragraphs(measure: ComputedMeasure) -> tuple[Text, ...]:
     if measure.travel:
         extra.append(Text(f"{measure.travel.arrow} {measure.travel.label}", "travel"))
     if measure.rag.overridden:
-        extra.append(Text("Set manually", "override"))
+        extra.append(Text(measure.rag.basis[0].upper() + measure.rag.basis[1:], "override"))
     return tuple(extra)

@@ -51,6 +51,13 @@ class Figures(Strict):
         return self
 
 
+class RagOverride(Strict):
+    """A manual RAG status for one quarter, replacing the computed one; the reason is printed."""
+
+    status: RagWord
+    reason: Text = Field(min_length=1)
+
+
 class Quarter(Figures):
     """One quarter of a measure: figures (or per-series figures), commentary, missing state."""
 
@@ -58,6 +65,8 @@ class Quarter(Figures):
         None, description="Per-series figures, for measures with several series")
     commentary: LongText = Field("", description="Free text printed after the generated "
                                  "sentence (at most 20,000 characters)")
+    rag: RagOverride | None = Field(
+        None, description="A RAG status set by hand for this quarter, with the reason")
 
 
 class Series(Strict):
@@ -79,13 +88,6 @@ class Year(Strict):
     description: Text | None = Field(None, description="e.g. 'Baseline of 1,440 offences'")
 
 
-class RagOverride(Strict):
-    """A manual RAG status that replaces the computed one; the reason is printed."""
-
-    status: RagWord
-    reason: Text = Field(min_length=1)
-
-
 class Measure(Strict):
     """One performance measure or activity."""
 
@@ -105,7 +107,6 @@ class Measure(Strict):
     series: dict[Identifier, Series] | None = None
     years: dict[YearId, Year] = {}
     quarters: dict[PeriodId, Quarter] = {}
-    rag: RagOverride | None = None
     rag_rule: Literal["tolerance", "improvement"] | None = Field(
         None, description="Overrides the report's RAG rule for this measure")
     tolerance: Number | None = Field(None, description="Overrides the report's tolerance")
