@@ -34,29 +34,36 @@ class Target:
         return f"{self.pack_id}-{self.period.id}.{fmt}"
 
 
-def choose_targets(project: Project, pack: str | None, period: str | None) -> list[Target]:
-    """The packs and periods to build: every pack at its latest period unless told otherwise."""
+def choose_targets(project: Project, pack: str | None, period: str | None,
+                   notice: Progress | None = None) -> list[Target]:
+    """The packs and periods to build: every pack at its latest period unless told otherwise.
+
+    With a period but no pack, packs without data for that period are skipped (and said so);
+    it is an error only when no pack has any.
+    """
     packs = project.report.packs
     if pack is not None and pack not in packs:
         raise UsageError(f"no pack '{pack}'; the packs are: {', '.join(packs)}")
-    chosen = [pack] if pack else list(packs)
-    targets = []
-    for pack_id in chosen:
-        available = project.periods(pack_id)
-        if period is None:
-            if not available:
-                raise UsageError(f"pack '{pack_id}' has no quarterly data to build")
-            targets.append(Target(pack_id, available[-1]))
-            continue
+    wanted = None
+    if period is not None:
         try:
             wanted = Period.parse(period)
         except ValueError as err:
             raise UsageError(str(err)) from None
-        if wanted not in available:
+    targets, skipped = [], []
+    for pack_id in [pack] if pack else list(packs):
+        available = project.periods(pack_id)
+        chosen = wanted or (available[-1] if available else None)
+        if chosen in available:
+            targets.append(Target(pack_id, chosen))
+        else:
             listed = ", ".join(p.id for p in available) or "none"
-            raise UsageError(f"pack '{pack_id}' has no data for {wanted.id} "
-                             f"(periods with data: {listed})")
-        targets.append(Target(pack_id, wanted))
+            what = f"no data for {wanted.id}" if wanted else "no quarterly data"
+            skipped.append(f"pack '{pack_id}' has {what} (periods with data: {listed})")
+    if not targets:
+        raise UsageError("; ".join(skipped))
+    for message in skipped:
+        (notice or (lambda _m: None))(f"skipped: {message}")
     return targets
 
 
@@ -107,17 +114,20 @@ def render_all(project: Project, prepared: list[Prepared], formats: Sequence[str
 
 def build(project: Project, *, pack: str | None = None, period: str | None = None,
           formats: Sequence[str] = DEFAULT_FORMATS, out: Path | None = None,
-          progress: Progress | None = None, pool: RenderPool | None = None) -> list[Path]:
+          progress: Progress | None = None, pool: RenderPool | None = None,
+          notice: Progress | None = None) -> list[Path]:
     """Build packs into `out` (default PROJECT/output) and return the files written.
 
-    Pass a started RenderPool to reuse its workers (the CLI starts one before loading data).
+    Pass a started RenderPool to reuse its workers (the CLI starts one before loading data);
+    `notice` hears about packs skipped for having no data for the period asked for.
     """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"unknown format '{unknown[0]}'; choose from {', '.join(FORMATS)}")
     out_dir = out if out is not None else project.root / "output"
     report = progress or (lambda _message: None)
-    prepared = [prepare(project, target) for target in choose_targets(project, pack, period)]
+    targets = choose_targets(project, pack, period, notice)
+    prepared = [prepare(project, target) for target in targets]
     if pool is None:
         workers = 1 if len(prepared) < 2 or "pdf" not in formats else None
         with RenderPool(workers) as own_pool:

@@ -104,7 +104,8 @@ def build(project_dir: Path, pack: str | None, period: str | None, formats: tupl
     with RenderPool(None if "pdf" in chosen else 1) as pool:
         project = api.open_project(project_dir)
         written = build_packs(project, pack=pack, period=period, formats=chosen, out=out,
-                              progress=_Progress(), pool=pool)
+                              progress=_Progress(), pool=pool,
+                              notice=lambda message: click.echo(message, err=True))
     for path in written:
         click.echo(f"wrote {path}")
 

@@ -82,3 +82,35 @@ def test_weasyprint_warning_fails_the_build(project: Path) -> None:
     with pytest.raises(BuildError) as caught:
         build(open_project(project), pack="monitoring", formats=("pdf",))
     assert str(caught.value).startswith("PDF rendering reported problems:\n  Ignored `colour: red`")
+
+
+def test_a_section_named_like_a_built_in_heading_gets_its_own_id(project: Path) -> None:
+    report = project / "data/report.yaml"
+    report.write_text(report.read_text().replace("      asb:\n", "      summary:\n"))
+    for measure in (project / "data/measures/targets").glob("1.*.yaml"):
+        measure.write_text(measure.read_text().replace("section: asb", "section: summary"))
+    doc = layout(compute(open_project(project), "targets", Period.parse("2016-17-Q4")))
+    ids = [b.id for page in doc.pages for b in page.blocks if hasattr(b, "id")]
+    assert len(ids) == len(set(ids))
+    assert "section-summary" in ids and "summary" in ids
+
+
+def test_an_empty_section_is_left_out_everywhere(project: Path) -> None:
+    report = project / "data/report.yaml"
+    report.write_text(report.read_text().replace(
+        "      priority-4:\n", "      priority-9:\n        heading: Priority 9\n"
+        "        title: Nothing yet\n      priority-4:\n"))
+    doc = layout(compute(open_project(project), "monitoring", Period.parse("2017-18-Q1")))
+    texts = [b.text for page in doc.pages for b in page.blocks if hasattr(b, "text")]
+    cells = [c.text for t in doc.tables() for row in t.body for c in row.cells]
+    assert not any("Priority 9" in t for t in texts + cells)
+
+
+def test_period_without_pack_skips_packs_without_that_period() -> None:
+    from csp_report.build import choose_targets
+
+    said: list[str] = []
+    targets = choose_targets(open_project(REPO), None, "2017-18-Q1", said.append)
+    assert [t.pack_id for t in targets] == ["monitoring"]
+    assert said == ["skipped: pack 'targets' has no data for 2017-18-Q1 (periods with data: "
+                    "2016-17-Q1, 2016-17-Q2, 2016-17-Q3, 2016-17-Q4)"]

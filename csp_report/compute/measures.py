@@ -8,7 +8,7 @@ from decimal import Decimal
 from ..model.measure import Missing
 from ..model.periods import FinancialYear, Period
 from ..model.project import MeasureEntry, Project
-from ..model.report import Pack, RagRules
+from ..model.report import Pack, RagRules, Section
 from .figures import SeriesFigures, SeriesSpec, compute_series, series_specs, year_figure
 from .rag import Rag, Travel, judge, shortfall, travel, worst
 
@@ -60,6 +60,12 @@ class ComputedPack:
     pack: Pack
     period: Period
     measures: list[ComputedMeasure]
+
+    def sections(self) -> list[tuple[str, Section]]:
+        """The pack's sections that have measures, in order; an empty one is left out of
+        every table and count, in every format."""
+        used = {m.entry.measure.section for m in self.measures}
+        return [(sid, s) for sid, s in self.pack.sections.items() if sid in used]
 
     def in_section(self, section_id: str) -> list[ComputedMeasure]:
         return [m for m in self.measures if m.entry.measure.section == section_id]

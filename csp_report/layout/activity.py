@@ -15,10 +15,10 @@ WIDTHS = (7, 36, 18, 39)
 def activity_tables(computed: ComputedPack, sentences: Sentences) -> list[Heading | Table]:
     blocks: list[Heading | Table] = []
     owners = computed.project.report.owners
-    for section_id, section in computed.pack.sections.items():
+    for section_id, section in computed.sections():
         if section.group:
             blocks.append(Heading(section.group, 2, f"group-{section_id}"))
-        blocks.append(Heading(f"{section.heading}: {section.title}", 2, section_id))
+        blocks.append(Heading(f"{section.heading}: {section.title}", 2, f"section-{section_id}"))
         label = computed.period.label(section.period_label or computed.pack.period_label)
         head = [
             Row((Cell((Text(section.heading, "banner"),), header=True, scope="col",
@@ -40,7 +40,7 @@ def activity_tables(computed: ComputedPack, sentences: Sentences) -> list[Headin
                 cell(*update_paragraphs(measure.current, sentences)),
             )))
         blocks.append(Table(
-            id=f"table-{section_id}",
+            id=f"table-section-{section_id}",
             caption=f"{section.heading}: {section.title}",
             description=f"{section.heading} measures with their data owner and update for "
                         f"{computed.period.range_label}.",

@@ -55,10 +55,9 @@ def _missing(measure: ComputedMeasure) -> list[str]:
 
 def summary_blocks(computed: ComputedPack) -> list[Heading | Paragraph | Table]:
     """RAG counts per section, the Red measures, and missing data by data owner."""
-    sections = computed.pack.sections
     rows = []
     totals = dict.fromkeys(STATUSES, 0)
-    for section_id, section in sections.items():
+    for section_id, section in computed.sections():
         measures = computed.in_section(section_id)
         counts = {s: sum(1 for m in measures if m.rag.status == s) for s in STATUSES}
         for status in STATUSES:

@@ -14,13 +14,11 @@ WIDTHS = (5, 5, 26, 14, 14, 14, 14, 8)
 def tracker_tables(computed: ComputedPack, sentences: Sentences) -> list[Heading | Table]:
     blocks: list[Heading | Table] = []
     year = computed.period.year
-    for section_id, section in computed.pack.sections.items():
+    for section_id, section in computed.sections():
         measures = computed.in_section(section_id)
-        if not measures:
-            continue
         if section.group:
             blocks.append(Heading(section.group, 2, f"group-{section_id}"))
-        blocks.append(Heading(f"{section.heading}: {section.title}", 2, section_id))
+        blocks.append(Heading(f"{section.heading}: {section.title}", 2, f"section-{section_id}"))
         head = Row((header("Theme"), header("No"), header("Performance Measure"),
                     *(header(year.quarter(n).quarter_label) for n in range(1, 5)),
                     header("RAG")), "header")
@@ -45,7 +43,7 @@ def tracker_tables(computed: ComputedPack, sentences: Sentences) -> list[Heading
                 rag_cell(measure.rag.status, measure.rag.word, rag_paragraphs(measure)),
             )))
         blocks.append(Table(
-            id=f"table-{section_id}",
+            id=f"table-section-{section_id}",
             caption=section.label or section.title,
             description=f"{section.title} targets: each measure's quarterly updates for "
                         f"{year.label} and its RAG status.",
