@@ -40,8 +40,8 @@ def _noun(spec: SeriesSpec, amount: Decimal | None) -> str:
 def _change(change: Change | None, spec: SeriesSpec) -> dict[str, Any] | None:
     if change is None:
         return None
-    word = "Increase" if change.absolute > 0 else "Reduction" if change.absolute < 0 else \
-        "No change"
+    shown = round1(change.absolute)  # the word follows the figure as printed
+    word = "Increase" if shown > 0 else "Reduction" if shown < 0 else "No change"
     points = round1(change.absolute)
     return {
         "word": word,

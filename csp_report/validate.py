@@ -112,6 +112,12 @@ def _check_measure(measure: Measure, doc: Document) -> list[Problem]:
         field = ".".join(str(p) for p in path)
         problems.append(Problem(doc.file, doc.line_of(path), field, message))
 
+    for path, unit, good in [((), measure.unit, measure.good)] + [
+            (("series", sid), s.unit or measure.unit, s.good or measure.good)
+            for sid, s in (measure.series or {}).items()]:
+        if unit == "rank" and good == "higher":
+            add(path + ("good",), "a rank is better when lower (1st is best): use good: lower "
+                                  "or monitor")
     if measure.series and measure.years:
         add(("years",), "yearly targets and results are for single-series measures; give each "
                         "series a baseline instead")

@@ -78,3 +78,16 @@ def test_rag_always_has_a_word_and_a_class() -> None:
 def test_direction_of_travel(new: D, old: D, good: str, label: str, arrow: str) -> None:
     result = travel(new, old, good)
     assert (result.label, result.arrow) == (label, arrow)
+
+
+@pytest.mark.parametrize(("number", "plain_text", "signed_text"), [
+    (D("4.96"), "5", "+5"),
+    (D("-0.03"), "0", "0"),
+    (D("3189"), "3,189", "+3,189"),
+    (D("2.55"), "2.6", "+2.6"),      # half up, not to even
+    (D("-2.45"), "-2.5", "-2.5"),
+])
+def test_number_formatting(number: D, plain_text: str, signed_text: str) -> None:
+    from csp_report.compute.numbers import plain, signed
+
+    assert (plain(number), signed(number)) == (plain_text, signed_text)

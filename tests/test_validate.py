@@ -259,3 +259,10 @@ def test_missing_quarter_with_figures_is_refused(project: Path) -> None:
     assert only_problem(project, text) == (
         f"{NEW}:11: quarters.2016-17-Q1: a quarter cannot be both missing and have figures; "
         "mark the missing series instead")
+
+
+def test_a_rank_cannot_be_better_when_higher(project: Path) -> None:
+    text = MINIMAL_MEASURE.replace("unit: count", "unit: rank").replace(
+        "good: lower", "good: higher")
+    assert only_problem(project, text) == (
+        f"{NEW}:7: good: a rank is better when lower (1st is best): use good: lower or monitor")

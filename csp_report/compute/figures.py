@@ -57,10 +57,17 @@ def series_specs(measure: Measure) -> list[SeriesSpec]:
     return [
         SeriesSpec(sid, s.label, s.unit or measure.unit, s.good or measure.good,
                    s.noun if s.noun is not None else measure.noun,
-                   s.noun_singular if s.noun is not None else measure.noun_singular,
+                   _singular(s.noun, s.noun_singular, measure.noun_singular),
                    s.baseline.value if s.baseline else None)
         for sid, s in measure.series.items()
     ]
+
+
+def _singular(noun: str | None, own: str | None, measures: str | None) -> str | None:
+    """A series' singular noun: its own, or the measure's when it keeps the measure's noun."""
+    if own is not None:
+        return own
+    return measures if noun is None else None
 
 
 def _raw(entry: MeasureEntry, period: Period, series_id: str) -> Figures | None:

@@ -175,8 +175,7 @@ def measure_travel(entry: MeasureEntry, current: ComputedQuarter, rules: RagRule
         before = figures.previous
     if before is None:
         return None
-    good = "lower" if figures.spec.unit == "rank" else figures.spec.good
-    return travel(figures.value, before, good)
+    return travel(figures.value, before, figures.spec.good)
 
 
 def compute_measure(entry: MeasureEntry, periods: list[Period], rules: RagRules) -> ComputedMeasure:

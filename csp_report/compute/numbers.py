@@ -33,18 +33,20 @@ class Change:
 
 
 def plain(number: Decimal) -> str:
-    """3189 -> '3,189'; 4.6 -> '4.6'; 71.10 -> '71.1': thousands separators, at most 1 dp."""
-    if number == number.to_integral_value():
-        return f"{int(number):,}"
-    return f"{round1(number):,}"
+    """3189 -> '3,189'; 4.6 -> '4.6'; 4.96 -> '5': thousands separators, at most 1 dp."""
+    rounded = round1(number)
+    if rounded == rounded.to_integral_value():
+        return f"{int(rounded):,}"
+    return f"{rounded:,}"
 
 
 def signed(number: Decimal) -> str:
-    """+80, -3, 0: a change with its sign shown."""
-    text = plain(abs(number))
-    if number > 0:
+    """+80, -3, 0: a change with its sign shown, the sign of what is printed (-0.03 -> 0)."""
+    rounded = round1(number)
+    text = plain(abs(rounded))
+    if rounded > 0:
         return f"+{text}"
-    return f"-{text}" if number < 0 else "0"
+    return f"-{text}" if rounded < 0 else "0"
 
 
 def percent(number: Decimal | None) -> str:

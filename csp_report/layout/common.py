@@ -49,8 +49,12 @@ def _missing(measure: ComputedMeasure) -> list[str]:
         return [f"No return for {current.period.quarter_label}"]
     if current.missing:
         return [f"{MISSING_WORDS[current.missing.state]}: {current.missing.reason}"]
-    return [f"{f.spec.label}: {MISSING_WORDS[f.missing.state]}: {f.missing.reason}"
-            for f in current.series if f.missing]
+    reasons = [f"{f.spec.label}: {MISSING_WORDS[f.missing.state]}: {f.missing.reason}"
+               for f in current.series if f.missing]
+    if any(f.has_figures for f in current.series):  # the others were simply not given
+        reasons += [f"{f.spec.label}: no figure given" for f in current.series
+                    if not f.has_figures and not f.missing and f.spec.unit != "text"]
+    return reasons
 
 
 def summary_blocks(computed: ComputedPack) -> list[Heading | Paragraph | Table]:
