@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import TemplateProblem
 
@@ -17,12 +19,45 @@ def search_path(project_root: Path) -> list[Path]:
     return [project_root / "templates", PACKAGE_TEMPLATES]
 
 
+def is_inside(path: Path, folder: Path) -> bool:
+    """Whether a resolved path is `folder` or below it."""
+    return path == folder or folder in path.parents
+
+
+def find_template_file(project_root: Path, name: str) -> Path | None:
+    """The project's templates/NAME if it has one, else the package's; None if neither.
+
+    A file that leads out of its templates folder (a symlink elsewhere) is refused.
+    """
+    for folder in search_path(project_root):
+        candidate = folder / name
+        if candidate.is_file():
+            if not is_inside(candidate.resolve(), folder.resolve()):
+                raise TemplateProblem(f"refused to read {candidate}: it leads outside {folder}")
+            return candidate
+    return None
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """A file loader that refuses a template leading out of its folder through a symlink."""
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(is_inside(real, Path(root).resolve()) for root in self.searchpath):
+            raise jinja2.TemplateError(f"refused to read template {filename}: it leads outside "
+                                       "the templates folder")
+        return source, filename, uptodate
+
+
 @cache
 def _environment(roots: tuple[Path, ...], html: bool) -> jinja2.Environment:
     # autoescape for HTML so user text can never become markup; StrictUndefined so a typo in
-    # a template fails the build instead of printing nothing.
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(root) for root in roots]),
+    # a template fails the build instead of printing nothing; sandboxed so that a template
+    # override cannot reach Python internals.
+    env = ImmutableSandboxedEnvironment(
+        loader=_ConfinedLoader([str(root) for root in roots]),
         autoescape=html,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,

@@ -25,6 +25,10 @@ OLD_OUTPUTS = ("monitoring-2017-18-Q1.pdf", "monitoring-2017-18-Q1.docx",
 def apply_edit(root: Path, edit: dict[str, Any]) -> None:
     path = root / edit["file"]
     encoding = edit.get("encoding", "utf-8")
+    if "symlink" in edit:  # a link to a file anywhere, e.g. /etc/hostname
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.symlink_to(edit["symlink"])
+        return
     if edit.get("delete"):
         shutil.rmtree(path) if path.is_dir() else path.unlink()
         return

@@ -16,7 +16,7 @@ from docx.shared import Twips
 from docx.styles.style import ParagraphStyle
 
 from ..errors import TemplateProblem, relative
-from ..templating import search_path
+from ..templating import find_template_file
 from .docx_tables import TEXT_WIDTH
 from .docx_xml import SETTINGS_ORDER, add_field, element, put, styled, tab_run, text_run, xml_text
 
@@ -28,9 +28,9 @@ CORE_TEXT_LIMIT = 255  # python-docx refuses longer core property strings
 
 def reference_path(project_root: Path) -> Path:
     """The project's templates/reference.docx if it has one, else the package's."""
-    for folder in search_path(project_root):
-        if (folder / REFERENCE).is_file():
-            return folder / REFERENCE
+    path = find_template_file(project_root, REFERENCE)
+    if path is not None:
+        return path
     raise TemplateProblem(f"{REFERENCE} is missing from the package templates")
 
 

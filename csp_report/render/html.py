@@ -9,7 +9,8 @@ import markupsafe
 
 from ..errors import TemplateProblem
 from ..layout.document import Cell, Document, Row
-from ..templating import PACKAGE_TEMPLATES, html_environment, template_problem
+from ..templating import find_template_file, html_environment, template_problem
+from .resources import check_stylesheet
 
 STYLESHEETS = ("pack.css", "custom.css")
 
@@ -45,18 +46,20 @@ def drawn_rows(rows: tuple[Row, ...]) -> list[list[tuple[Cell, bool]]]:
 
 
 def stylesheet_text(project_root: Path) -> str:
-    """pack.css (the project's if it has one, else ours) followed by the project's custom.css."""
+    """pack.css (the project's if it has one, else ours) followed by the project's custom.css;
+    every URL in them is checked as the PDF renderer would check it."""
     parts = []
     for name in STYLESHEETS:
-        for folder in (project_root / "templates", PACKAGE_TEMPLATES):
-            path = folder / name
-            if path.is_file():
-                try:
-                    parts.append(path.read_text(encoding="utf-8"))
-                except (OSError, UnicodeDecodeError) as err:
-                    raise TemplateProblem(f"cannot read stylesheet {path}: {err}") from None
-                break
-    return "\n".join(parts)
+        path = find_template_file(project_root, name)
+        if path is None:
+            continue
+        try:
+            parts.append(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as err:
+            raise TemplateProblem(f"cannot read stylesheet {path}: {err}") from None
+    css = "\n".join(parts)
+    check_stylesheet(css, project_root)
+    return css
 
 
 def render_html(doc: Document, project_root: Path) -> str:
