@@ -12,7 +12,7 @@ from pathlib import Path
 from .compute.measures import compute
 from .errors import UsageError
 from .formats import DEFAULT_FORMATS, FORMATS
-from .layout import data_date, layout
+from .layout import layout
 from .layout.document import Document
 from .model.periods import Period
 from .model.project import Project
@@ -83,10 +83,9 @@ class Prepared:
 
 def prepare(project: Project, target: Target) -> Prepared:
     """Compute and lay out a pack, and draw its HTML (fast; everything else draws from it)."""
-    computed = compute(project, target.pack_id, target.period)
-    document = layout(computed)
+    document = layout(compute(project, target.pack_id, target.period))
     return Prepared(target, document, render_html(document, project.root),
-                    _epoch(data_date(computed)))
+                    _epoch(dt.date.fromisoformat(document.date)))
 
 
 def render_all(project: Project, prepared: list[Prepared], formats: Sequence[str],

@@ -96,6 +96,9 @@ def test_bad_input(case_file: Path, tmp_path: Path) -> None:
         assert case["stdout"] in result.stdout, result.stdout
     if "where" in case:
         assert f"{case['where']}:" in result.stderr, result.stderr
+    for expected in case.get("output_contains", []):
+        produced = (root / expected["file"]).read_text(encoding="utf-8")
+        assert expected["text"] in produced, expected["file"]
     if result.returncode != 0 and case.get("special") != "no-project":
         assert contents(root / "output") == before, "a failed run changed output/"
 

@@ -140,7 +140,8 @@ def mutate(text: str, kind: str, position: int, token: str) -> str:
 @FUZZ
 @given(st.sampled_from(EXAMPLE_FILES), mutations, st.integers(0, 10**6),
        st.sampled_from(["-1", "1e999", "''", "[", "{a: 1}", "&x", "*x", "!!binary x", "\t",
-                        "2016-18-Q1", "null", "true", "\"\\x07\"", ":", "- x", "200.5", "~"]))
+                        "2016-18-Q1", "null", "true", "\"\\x07\"", ":", "- x", "200.5", "~",
+                        "100000000000000000000000000000", "-0.0000001", "\U0001F600"]))
 def test_mutated_measure_builds_or_fails_cleanly(tmp_path_factory: pytest.TempPathFactory,
                                                  source: Path, kind: str, position: int,
                                                  token: str) -> None:

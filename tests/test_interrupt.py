@@ -35,7 +35,6 @@ def test_sigkill_at_random_moments_never_leaves_a_torn_pack(tmp_path: Path) -> N
     assert set(new) == set(old) and all(new[n] != old[n] for n in new if "monitoring" in n)
 
     rng = random.Random(20261122)
-    outcomes = set()
     for _ in range(8):
         process = subprocess.Popen([sys.executable, "-m", "csp_report", "build", str(root)],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -47,13 +46,11 @@ def test_sigkill_at_random_moments_never_leaves_a_torn_pack(tmp_path: Path) -> N
         assert set(visible) == set(old)  # no temporary file is visible as a pack
         for name, data in visible.items():
             assert data in (old[name], new[name]), f"{name} is torn"
-            outcomes.add("new" if data == new[name] and data != old[name] else "old")
         hidden = [n for n in snapshot(root / "output") if n.startswith(".")]
         assert all(n.endswith(".tmp") for n in hidden)
     # A last, uninterrupted build tidies any temporary file a killed one left behind.
     build(open_project(root))
     assert snapshot(root / "output") == new
-    assert outcomes  # the loop really ran; which states it caught depends on timing
 
 
 def wait_for_no_children_of(pid: int) -> list[int]:

@@ -114,3 +114,18 @@ def test_period_without_pack_skips_packs_without_that_period() -> None:
     assert [t.pack_id for t in targets] == ["monitoring"]
     assert said == ["skipped: pack 'targets' has no data for 2017-18-Q1 (periods with data: "
                     "2016-17-Q1, 2016-17-Q2, 2016-17-Q3, 2016-17-Q4)"]
+
+
+def test_stylesheet_rag_colours_are_the_layouts() -> None:
+    # The PDF's look lives in pack.css, the DOCX's fills come from the layout: they must agree,
+    # and so the PDF's RAG text contrast is the one tested above.
+    import re
+
+    from csp_report.templating import PACKAGE_TEMPLATES
+
+    css = (PACKAGE_TEMPLATES / "pack.css").read_text()
+    found = {m[1]: (m[2].upper(), m[3].upper()) for m in re.finditer(
+        r"td\.rag-(\w+) \{ background: (#\w+); color: (#\w+); \}", css)}
+    assert found == {s: (RAG_FILLS[s].upper(), RAG_TEXT[s].upper()) for s in RAG_FILLS}
+    banner = re.search(r"tr\.banner th \{ background: (#\w+); color: (#\w+);", css)
+    assert banner and (banner[1].upper(), banner[2].upper()) == (BANNER_FILL, BANNER_TEXT)

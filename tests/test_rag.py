@@ -63,8 +63,8 @@ def test_zero_target_missed_is_red_not_a_division_error() -> None:
 
 def test_rag_always_has_a_word_and_a_class() -> None:
     rag = judge(D("104.9"), D(100), "lower", "tolerance", FIVE, None, "target")
-    assert (rag.word, rag.css, rag.basis) == (
-        "Amber", "rag-amber", "104.9 against target 100: 4.9% off, within 5% tolerance")
+    assert (rag.word, rag.basis) == (
+        "Amber", "104.9 against target 100: 4.9% off, within 5% tolerance")
 
 
 @pytest.mark.parametrize(("new", "old", "good", "label", "arrow"), [

@@ -187,7 +187,7 @@ def test_unknown_key_in_report_configuration(project: Path) -> None:
     report = project / "data/report.yaml"
     report.write_text(report.read_text().replace("language: en-GB", "langauge: en-GB"))
     assert problems(project) == [
-        "data/report.yaml:8: langauge: unknown field 'langauge' (did you mean 'language'?)"]
+        "data/report.yaml:9: langauge: unknown field 'langauge' (did you mean 'language'?)"]
 
 
 def test_every_problem_in_every_file_is_listed_at_once(project: Path) -> None:

@@ -37,7 +37,6 @@ class SeriesFigures:
     ytd: Decimal | None
     ytd_previous: Decimal | None
     ytd_change: Change | None
-    ytd_given: bool
     baseline: Decimal | None
     baseline_change: Change | None
     out_of: Decimal | None
@@ -121,7 +120,6 @@ def compute_series(entry: MeasureEntry, spec: SeriesSpec, period: Period) -> Ser
         ytd_previous=ytd_previous if show_ytd else None,
         ytd_change=Change.between(ytd, ytd_previous)
         if show_ytd and ytd is not None and ytd_previous is not None else None,
-        ytd_given=raw.ytd is not None,
         baseline=baseline,
         baseline_change=Change.between(value, baseline)
         if value is not None and baseline is not None and spec.unit == "percentage" else None,

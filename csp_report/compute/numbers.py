@@ -27,10 +27,6 @@ class Change:
         percent = None if old == 0 else (new - old) * HUNDRED / old
         return cls(new - old, percent)
 
-    @property
-    def rounded_percent(self) -> Decimal | None:
-        return None if self.percent is None else round1(self.percent)
-
 
 def plain(number: Decimal) -> str:
     """3189 -> '3,189'; 4.6 -> '4.6'; 4.96 -> '5': thousands separators, at most 1 dp."""

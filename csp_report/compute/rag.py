@@ -23,10 +23,6 @@ class Rag:
     def word(self) -> str:
         return WORDS[self.status]
 
-    @property
-    def css(self) -> str:
-        return f"rag-{self.status}"
-
 
 def shortfall(actual: Decimal, comparator: Decimal, good: str) -> Decimal | None:
     """How far actual falls short of comparator, in % of comparator (<= 0 means met).
@@ -73,7 +69,6 @@ class Travel:
 
     label: str
     arrow: str
-    css: str
 
 
 UP, DOWN, LEVEL = "\u2191", "\u2193", "\u2192"
@@ -82,10 +77,10 @@ UP, DOWN, LEVEL = "\u2191", "\u2193", "\u2192"
 def travel(new: Decimal, old: Decimal, good: str) -> Travel:
     """Compare a figure with what it is compared to, given the direction of good."""
     if new == old:
-        return Travel("No change", LEVEL, "travel-same")
+        return Travel("No change", LEVEL)
     arrow = UP if new > old else DOWN
     if good == "monitor":
-        return Travel("Up" if new > old else "Down", arrow, "travel-monitor")
+        return Travel("Up" if new > old else "Down", arrow)
     if is_better(new, old, good):
-        return Travel("Better", arrow, "travel-better")
-    return Travel("Worse", arrow, "travel-worse")
+        return Travel("Better", arrow)
+    return Travel("Worse", arrow)

@@ -21,6 +21,7 @@ def cell(*paragraphs: Text, **options: object) -> Cell:
 
 
 def rag_cell(status: str, word: str, extra: tuple[Text, ...] = ()) -> Cell:
+    """A RAG cell: the word always, the fill as well (never colour alone)."""
     return Cell((Text(word, "rag"), *extra), classes=(f"rag-{status}",), fill=RAG_FILLS[status])
 
 

@@ -128,5 +128,3 @@ class Period:
     def __str__(self) -> str:
         return self.id
 
-
-LABEL_STYLES = ("quarter", "quarter-update", "range", "short-range")

@@ -63,9 +63,6 @@ class Project:
                  for pid in entry.measure.quarters}
         return sorted(found)
 
-    def latest_period(self, pack_id: str) -> Period | None:
-        periods = self.periods(pack_id)
-        return periods[-1] if periods else None
 
     @property
     def measure_count(self) -> int:

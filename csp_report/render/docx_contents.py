@@ -60,8 +60,8 @@ def add_contents(word: WordDocument, contents: Contents, targets: dict[str, Targ
                  style_for_level: Callable[[int], ParagraphStyle]) -> WordParagraph:
     """The TOC field, its cached result one linked entry per line; returns the first line.
 
-    Page numbers are PAGEREF fields: Word fills them in when it updates fields on opening,
-    LibreOffice computes them as it lays the pages out.
+    Page numbers are PAGEREF fields: Word fills them in when it updates fields on opening;
+    LibreOffice shows the entries without numbers until the field is updated by hand.
     """
     instruction = toc_instruction(contents, targets)
     if not contents.entries:
