@@ -363,6 +363,8 @@ def show(figure: Figure, unit: str) -> str:
         text = f"{figure.median:.2f}"
     if len(figure.values) > 1 and unit == "s":
         text += f" ({min(figure.values):.2f}-{max(figure.values):.2f})"
+    if figure.note.startswith("FAILED"):  # some runs failed: never pass off the rest as all
+        text += " [some runs FAILED]"
     return text
 
 
