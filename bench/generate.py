@@ -214,10 +214,13 @@ def _count_measure(rng: random.Random, base: dict[str, Any]) -> dict[str, Any]:
         }
         m["years"][YEAR] = {"target": level_target}
     style = rng.choices(["none", "ytd", "ytd-only"], weights=[6, 3, 1])[0]
+    if m.get("additive") is False:
+        style = "none"  # a rolling count has no year to date
     m["quarters"] = _count_quarters(rng, noun, style)
-    if rng.random() < 0.03:
-        m["rag"] = {"status": rng.choice(["red", "amber", "green"]),
-                    "reason": "Set by the board: the figures are known to be incomplete."}
+    if rng.random() < 0.03:  # a RAG set by hand belongs to one quarter
+        m["quarters"][f"{YEAR}-Q4"]["rag"] = {
+            "status": rng.choice(["red", "amber", "green"]),
+            "reason": "Set by the board: the figures are known to be incomplete."}
     return m
 
 
