@@ -43,6 +43,9 @@ def render_pdf(html: str, project_root: Path, epoch: int) -> bytes:
     from weasyprint.urls import FatalURLFetchingError
 
     from .fetcher import LockedFetcher
+    from .upstream import install
+
+    install()
 
     fetcher = LockedFetcher(project_root)
     collector = _Collect()
