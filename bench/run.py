@@ -20,6 +20,11 @@ checks it with `csp-report validate`, then times, as median (min-max) of --runs 
 - pdf build     the same with `--format pdf`, for the two ratios;
 - peak RSS      max resident set size of the build subprocess (os.wait4 rusage,
                 taken by a small wrapper process so our own RSS does not leak in);
+- CPU           user + system time of the build subprocess and the render workers it
+                waited for (the same rusage); CPU / cores is a floor on the wall time that
+                no scheduling of the same work can beat on this machine;
+- largest pack  `render_pdf()` of the largest pack alone: one pack renders on one core,
+                so a build cannot finish sooner than this;
 - pages         pages of the PDFs (pypdf);
 - ms/measure    build time / measures, and the marginal cost between two sizes
                 ((t_b - t_a) / (n_b - n_a)), which is flat when the cost is linear.
@@ -36,7 +41,9 @@ Two ratios from the same run:
 
 Also: `csp-report --help` and `python -m csp_report --help` (median of 5, target < 0.3 s),
 and the repository's own example build (`python -m csp_report build --out TMP` in the
-repository, median of 3, target < 2 s for both packs, PDF and DOCX).
+repository, median of 3, target < 2 s for both packs, PDF and DOCX), with its CPU and the
+chain of steps that must run one after another (a worker's `import weasyprint`, then the
+largest pack's PDF).
 
 --quick is one run of sizes 40 and 400. Defaults take a while (about 25 minutes on a
 2-core machine, most of it the 1,000-measure PDFs). Nothing in the repository is written:
@@ -70,6 +77,7 @@ REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 ENTRY_POINT = Path(PYTHON).parent / "csp-report"
 HELP_TARGET = 0.3
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 SEED_TARGET = 2.0
 
 WEASYPRINT_ALONE = """
@@ -106,6 +114,7 @@ class Run:
     max_rss_kb: int
     returncode: int
     stderr: str
+    cpu_seconds: float = 0.0  # user + system, with the render workers it waited for
 
 
 # Runs one command for run_process and reports its wall time and its own peak RSS. A small
@@ -119,7 +128,8 @@ with open(out_name, "wb") as out, open(err_name, "wb") as err:
     proc = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
-print(json.dumps([seconds, usage.ru_maxrss, os.waitstatus_to_exitcode(status)]))
+print(json.dumps([seconds, usage.ru_maxrss, os.waitstatus_to_exitcode(status),
+                  usage.ru_utime + usage.ru_stime]))
 """
 
 
@@ -133,8 +143,8 @@ def run_process(args: list[str], cwd: Path | None = None) -> Run:
         stderr = err.read_text(encoding="utf-8", errors="replace") if err.exists() else ""
         if wrapper.returncode:
             return Run(0.0, 0, wrapper.returncode, wrapper.stderr + stderr)
-        seconds, max_rss_kb, returncode = json.loads(wrapper.stdout)
-        return Run(seconds, max_rss_kb, returncode, stderr)
+        seconds, max_rss_kb, returncode, cpu = json.loads(wrapper.stdout)
+        return Run(seconds, max_rss_kb, returncode, stderr, cpu)
 
 
 def timed(function: Callable[..., object], *args: object, **kwargs: object) -> float:
@@ -183,6 +193,9 @@ ROWS = [
     ("docx", "docx render: render_docx (in-process)"),
     ("build", "build: CLI subprocess (formats below)"),
     ("build_rss", "  peak RSS of build (MB)"),
+    ("build_cpu", "  CPU of build, user+sys with workers"),
+    ("floor", "  CPU / cores (a floor on the wall time)"),
+    ("largest", "  largest pack's PDF alone (in-process)"),
     ("pdf_build", "pdf build, CLI subprocess (--format pdf)"),
     ("pdf_build_rss", "  peak RSS of pdf build (MB)"),
     ("alone", "WeasyPrint alone on our HTML (subproc)"),
@@ -234,10 +247,9 @@ def measure_size(measures: int, runs: int, work: Path, log: Callable[[str], None
             prepared.append((document, render_html(document, project.root),
                              calendar_epoch(data_date(computed))))
         log(f"  {measures} measures, run {run}/{runs}: pdf render")
-        start = time.perf_counter()
-        for _, html, epoch in prepared:
-            render_pdf(html, root, epoch)
-        figures["pdf"].values.append(time.perf_counter() - start)
+        each = [timed(render_pdf, html, root, epoch) for _, html, epoch in prepared]
+        figures["pdf"].values.append(sum(each))
+        figures["largest"].values.append(max(each))  # one pack renders on one core
         if has_docx:
             log(f"  {measures} measures, run {run}/{runs}: docx render")
             try:
@@ -255,7 +267,11 @@ def measure_size(measures: int, runs: int, work: Path, log: Callable[[str], None
         args = [PYTHON, "-m", "csp_report", "build", str(root), "--out", str(out_dir)]
         if not has_docx:
             args += ["--format", "pdf"]
-        record(figures["build"], figures["build_rss"], run_process(args, cwd=work))
+        built = run_process(args, cwd=work)
+        record(figures["build"], figures["build_rss"], built)
+        if not built.returncode:
+            figures["build_cpu"].values.append(built.cpu_seconds)
+            figures["floor"].values.append(built.cpu_seconds / CORES)
 
         log(f"  {measures} measures, run {run}/{runs}: pdf build subprocess")
         record(figures["pdf_build"], figures["pdf_build_rss"], run_process(
@@ -335,18 +351,44 @@ def measure_help(times: int) -> dict[str, Figure]:
     return found
 
 
-def measure_seed(times: int, work: Path, has_docx: bool) -> tuple[Figure, Figure, str, int]:
+def measure_seed(times: int, work: Path,
+                 has_docx: bool) -> tuple[Figure, Figure, Figure, str, int]:
     """The repository's own data, built as the CLI does, into a temporary folder."""
     formats = "pdf+docx" if has_docx else "pdf only (DOCX n/a)"
-    figure, rss = Figure(), Figure()
+    figure, rss, cpu = Figure(), Figure(), Figure()
     out = work / "seed"
     args = [PYTHON, "-m", "csp_report", "build", "--out", str(out)]
     if not has_docx:
         args += ["--format", "pdf"]
     for _ in range(times):
-        record(figure, rss, run_process(args, cwd=REPO))
+        built = run_process(args, cwd=REPO)
+        record(figure, rss, built)
+        if not built.returncode:
+            cpu.values.append(built.cpu_seconds)
     pages = pdf_pages(out) if figure.ok else 0
-    return figure, rss, formats, pages
+    return figure, rss, cpu, formats, pages
+
+
+def measure_chain(times: int) -> tuple[Figure, Figure]:
+    """The example's longest chain of steps that must run one after another: a worker
+    imports WeasyPrint (a subprocess, interpreter start included), then renders the largest
+    pack (in this process, after one render to warm up)."""
+    from csp_report.api import open_project
+    from csp_report.build import choose_targets, prepare
+    from csp_report.render.pdf import render_pdf
+
+    imported = Figure()
+    for _ in range(times):
+        run = run_process([PYTHON, "-c", "import weasyprint"])
+        if not run.returncode:
+            imported.values.append(run.seconds)
+    project = open_project(REPO)
+    prepared = [prepare(project, target) for target in choose_targets(project, None, None)]
+    largest = max(prepared, key=lambda item: len(item.html))
+    render_pdf(largest.html, project.root, largest.epoch)
+    rendered = Figure([timed(render_pdf, largest.html, project.root, largest.epoch)
+                       for _ in range(times)])
+    return imported, rendered
 
 
 # --------------------------------------------------------------------------- printing
@@ -477,7 +519,8 @@ def main(argv: list[str] | None = None) -> int:
         helps = measure_help(5)
         has_docx, _ = docx_available()
         log("timing the example build")
-        seed, seed_rss, seed_formats, seed_pages = measure_seed(3, work, has_docx)
+        seed, seed_rss, seed_cpu, seed_formats, seed_pages = measure_seed(3, work, has_docx)
+        chain_import, chain_render = measure_chain(3)
         results = []
         for size in sizes:
             log(f"size {size}")
@@ -495,6 +538,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'example build (repo data/, ' + seed_formats + ')':<40}{show(seed, 's'):>22}"
           f"  (median of 3){seed_verdict}")
     print(f"  {'  peak RSS (MB), pages':<40}{show(seed_rss, 'MB'):>22}  {seed_pages} pages")
+    if seed_cpu.ok:
+        print(f"  {'  CPU (user+sys with workers), / cores':<40}{show(seed_cpu, 's'):>22}"
+              f"  / {CORES} = {seed_cpu.median / CORES:.2f} s")
     print_table(results, runs)
     print("\nTargets")
     for result in results:
@@ -505,12 +551,21 @@ def main(argv: list[str] | None = None) -> int:
         if build.ok:
             print(f"  1,000 measures build < 20 s: {build.median:.1f} s "
                   f"{verdict(build.median, 20)} ({result.build_formats})")
+        floor, largest = result.figures["floor"], result.figures["largest"]
+        if build.ok and floor.ok and largest.ok:
+            print(f"    its CPU on {CORES} cores needs at least {floor.median:.1f} s; the largest "
+                  f"pack's PDF alone takes {largest.median:.1f} s on one core")
         if rss.ok:
             print(f"  1,000 measures peak < 600 MB: {max(rss.values):.0f} MB "
                   f"{verdict(max(rss.values), 600)}")
     if seed.ok:
         print(f"  example build < 2 s: {seed.median:.2f} s {verdict(seed.median, SEED_TARGET)} "
               f"({seed_formats})")
+        if chain_import.ok and chain_render.ok:
+            chain = chain_import.median + chain_render.median
+            print(f"    one after the other on one core: import weasyprint "
+                  f"{chain_import.median:.2f} s, then the largest pack's PDF "
+                  f"{chain_render.median:.2f} s = {chain:.2f} s")
     for label, figure in helps.items():
         if figure.ok:
             print(f"  {label} < 0.3 s: {figure.median:.3f} s {verdict(figure.median, 0.3)}")
