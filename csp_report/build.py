@@ -91,12 +91,14 @@ def prepare(project: Project, target: Target) -> Prepared:
 def render_all(project: Project, prepared: list[Prepared], formats: Sequence[str],
                pool: RenderPool, progress: Progress) -> dict[str, bytes]:
     """Every format of every pack, by file name. PDFs go to the pool, largest pack first,
-    while this process draws the DOCX files."""
+    while this process draws the DOCX files once a core is free of PDF work."""
     pdfs: dict[str, Future[bytes]] = {}
     if "pdf" in formats:
         for item in sorted(prepared, key=lambda p: -len(p.html)):
             progress(item.target.file_name("pdf"))
             pdfs[item.target.file_name("pdf")] = pool.pdf(item.html, project.root, item.epoch)
+    if "docx" in formats:
+        pool.wait_for_a_free_core(list(pdfs.values()))
     rendered: dict[str, bytes] = {}
     for item in prepared:
         if "html" in formats:

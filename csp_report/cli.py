@@ -95,13 +95,15 @@ class _Progress:
 def build(project_dir: Path, pack: str | None, period: str | None, formats: tuple[str, ...],
           out: Path | None) -> None:
     """Build the board packs of PROJECT_DIR into output/."""
-    from . import api
-    from .build import build as build_packs
     from .render.pool import RenderPool
 
     chosen = formats or DEFAULT_FORMATS
-    # Workers start importing WeasyPrint now, while this process reads and checks the data.
+    # The workers start importing WeasyPrint first thing, while this process imports the rest
+    # of the library and reads and checks the data.
     with RenderPool(None if "pdf" in chosen else 1) as pool:
+        from . import api
+        from .build import build as build_packs
+
         project = api.open_project(project_dir)
         written = build_packs(project, pack=pack, period=period, formats=chosen, out=out,
                               progress=_Progress(), pool=pool,

@@ -13,7 +13,7 @@ import ctypes.util
 import multiprocessing
 import os
 import signal
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import TracebackType
@@ -67,6 +67,12 @@ class RenderPool:
                  trace: TracebackType | None) -> None:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def wait_for_a_free_core(self, pending: list[Future[bytes]]) -> None:
+        """Return once fewer PDFs are rendering than there are workers, so that work done here
+        next does not slow down the largest pack's render, which a build waits for."""
+        while sum(not future.done() for future in pending) >= self.workers:
+            wait(pending, return_when=FIRST_COMPLETED)
 
     def pdf(self, html: str, project_root: Path, epoch: int) -> Future[bytes]:
         """A future PDF: rendered by a worker, or here and now without workers."""
