@@ -2,8 +2,9 @@
 
 WeasyPrint is single-threaded and most of a build's time, so packs are rendered side by side:
 the workers start (and import WeasyPrint) as soon as a build begins, while the parent is still
-loading and validating the data; the parent draws the DOCX files meanwhile and alone writes the
-outputs, so the all-or-nothing write is unchanged.
+loading and validating the data. The parent draws the DOCX files once a core is free of PDF
+work (wait_for_a_free_core) and alone writes the outputs, so the all-or-nothing write is
+unchanged.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class RenderPool:
 
     def __enter__(self) -> RenderPool:
         if self.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            # fork: the workers inherit what the parent has imported and start at once.
+            # fork: the workers start at once; each imports WeasyPrint itself (_warm_up).
             context = multiprocessing.get_context("fork")
             self.executor = ProcessPoolExecutor(self.workers, mp_context=context,
                                                 initializer=_die_with_parent,
