@@ -13,6 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 _CACHE = "_csp_report_page_references"
+# pydyf releases whose page_references was read and found to be the slow, pure one above. A
+# newer release runs without the work-around (safe, only slower) until it is checked again:
+# tests/test_upstream.py then fails, which is the prompt to do so.
+CHECKED_PYDYF = ("0.13.",)
 
 
 def _page_references(pdf: Any) -> tuple[bytes, ...]:
@@ -35,6 +39,8 @@ def install() -> None:
     global _ORIGINAL
     import pydyf
 
+    if not getattr(pydyf, "__version__", "").startswith(CHECKED_PYDYF):
+        return
     found = pydyf.PDF.__dict__.get("page_references")
     if not isinstance(found, property) or found.fget is _page_references:
         return  # already installed, or pydyf has changed shape: leave it alone
