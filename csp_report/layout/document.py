@@ -7,28 +7,55 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Text:
-    """A paragraph of plain text; `style` names its role (title, detail, commentary, ...)."""
+    """A paragraph of plain text; `style` names its role (title, detail, commentary, ...).
+
+    `label` is a lead-in printed in bold before the text ("Action: ..."), for labelled
+    narrative blocks.
+    """
 
     text: str
     style: str = "body"
+    label: str | None = None
+
+    @property
+    def plain(self) -> str:
+        """The paragraph as a reader gets it, label included."""
+        return f"{self.label} {self.text}" if self.label else self.text
+
+
+@dataclass(frozen=True)
+class Bullets:
+    """A bulleted list inside a cell (from "- " lines in a text field); each item plain text."""
+
+    items: tuple[str, ...]
+    style: str = "body"
+
+    @property
+    def plain(self) -> str:
+        return "\n".join(self.items)
+
+
+Content = Text | Bullets
 
 
 @dataclass(frozen=True)
 class Cell:
-    """A table cell: paragraphs, spans, whether it is a header, and its classes (RAG...)."""
+    """A table cell: typed content (paragraphs, lists), spans, whether it is a header, its
+    classes (status...) and, where the layout gives one, its fill and the text colour on it."""
 
-    paragraphs: tuple[Text, ...]
+    paragraphs: tuple[Content, ...]
     header: bool = False
     scope: str | None = None  # "col" or "row" for header cells
     colspan: int = 1
     rowspan: int = 1
     classes: tuple[str, ...] = ()
     fill: str | None = None  # background colour as #rrggbb, decided here for both formats
+    color: str | None = None  # text colour on that fill, chosen for contrast by the layout
 
     @property
     def text(self) -> str:
-        """The cell's text as a reader gets it, paragraphs joined by newlines."""
-        return "\n".join(p.text for p in self.paragraphs)
+        """The cell's text as a reader gets it, paragraphs and list items joined by newlines."""
+        return "\n".join(p.plain for p in self.paragraphs)
 
 
 @dataclass(frozen=True)
