@@ -10,7 +10,7 @@ from typing import Any
 import jinja2
 
 from .compute.figures import SeriesFigures, SeriesSpec
-from .compute.measures import YearResult
+from .compute.measures import ComputedQuarter, YearResult
 from .compute.numbers import Change, ordinal, percent, plain, round1, share, signed
 from .model.measure import Missing
 from .templating import template_problem, text_environment
@@ -98,12 +98,18 @@ class Sentences:
             raise template_problem(err) from None
         return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(text.split()))
 
+    def wording(self, name: str, **context: Any) -> str:
+        """A piece of the pack's wording (headings, intros, key, summary) from its template."""
+        return self._render(name, **context)
+
     def missing(self, missing: Missing) -> str:
         return self._render("missing", state=MISSING_WORDS[missing.state], reason=missing.reason)
 
     def figures(self, figures: SeriesFigures) -> str:
         """One series' sentence, led by its label when the measure has several."""
         prefix = f"{figures.spec.label}: " if figures.spec.label else ""
+        if figures.covering:
+            prefix += f"{figures.covering}: "
         if figures.missing:
             return prefix + self.missing(figures.missing)
         if figures.spec.unit == "text" or not figures.has_figures:
@@ -122,6 +128,25 @@ class Sentences:
             "year", year=result.year.label, description=result.description,
             target=_number(result.target, spec.unit), result=_number(result.result, spec.unit),
             achieved=result.achieved, noun=_noun(spec, result.result))
+
+    def target(self, value: Decimal | None, description: str | None, spec: SeriesSpec,
+               year: str) -> str:
+        """A year's target with its explanation: "19 (25% reduction on 25 repeat incidents)"."""
+        return self._render("target", value=_number(value, spec.unit), description=description,
+                            noun=_noun(spec, value), year=year)
+
+    def year_to_date(self, quarter: ComputedQuarter) -> list[str]:
+        """Each series' year to date at the quarter, for a year-to-date column."""
+        lines = []
+        for figures in quarter.series:
+            context = figure_context(figures)
+            if figures.additive and figures.period.number == 1:  # Q1 is the year so far
+                context.update(ytd=context["value"], ytd_previous=context["previous"],
+                               ytd_change=context["change"], ytd_noun=context["noun"])
+            line = self._render("ytd", **context, additive=figures.additive)
+            if line:
+                lines.append(f"{figures.spec.label}: {line}" if figures.spec.label else line)
+        return lines
 
     def baseline(self, value: Decimal | None, description: str | None, spec: SeriesSpec) -> str:
         return self._render("baseline", value=_number(value, spec.unit),

@@ -14,6 +14,7 @@ from .model.measure import Figures, Measure, Quarter
 from .model.periods import Period
 from .model.project import MeasureEntry, Project, ref_key
 from .model.report import Report
+from .validate_layout import check_measure, check_ref_shown, check_report
 
 _FIGURE_FIELDS = ("value", "previous", "ytd", "ytd_previous", "baseline", "out_of")
 
@@ -36,6 +37,8 @@ def validate(raw: RawProject) -> Project:
     measures: dict[str, list[MeasureEntry]] = {}
     if report:
         measures = {pack_id: [] for pack_id in report.packs}
+    if report is not None and raw.report is not None:
+        problems.extend(check_report(report, raw.report))
     refs: dict[tuple[str, str], str] = {}
     for pack_id, doc in raw.measures:
         if report is not None:
@@ -46,12 +49,14 @@ def validate(raw: RawProject) -> Project:
             continue
         problems.extend(_check_measure(measure, doc))
         if report is not None and pack_id in report.packs:
+            problems.extend(check_measure(measure, doc, report, pack_id))
+        if report is not None and pack_id in report.packs:
             measures[pack_id].append(MeasureEntry(pack_id, measure, doc))
     for pack_id, entries in measures.items():
         order = list(report.packs[pack_id].sections) if report else []
         entries.sort(key=lambda e: (order.index(e.measure.section)
                                     if e.measure.section in order else 0,
-                                    ref_key(e.measure.ref)))
+                                    ref_key(e.measure.ref or ""), e.file))
     if problems:
         raise InvalidProject(problems)
     assert report is not None
@@ -66,7 +71,7 @@ def _check_references(doc: Document, report: Report, pack_id: str,
         return [Problem(doc.file, 1, "", f"folder '{pack_id}' is not a pack in "
                         f"{REPORT_FILE}{did_you_mean(pack_id, report.packs)}")]
     data = doc.data if isinstance(doc.data, dict) else {}
-    problems = []
+    problems = check_ref_shown(data, doc, report.packs[pack_id], pack_id)
     sections = report.packs[pack_id].sections
     section = data.get("section")
     if isinstance(section, str) and section not in sections:

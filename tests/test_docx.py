@@ -309,7 +309,7 @@ def rag_cells(built: Built) -> list[tuple[docx.table._Cell, Cell]]:
             word_cells = list(dict.fromkeys(word_row.cells))  # spans repeat a cell
             offset = len(word_cells) - len(row.cells)  # continued row spans come first
             for cell, word_cell in zip(row.cells, word_cells[offset:], strict=True):
-                if any(c.startswith("rag-") for c in cell.classes):
+                if any(c.startswith("status-") for c in cell.classes):
                     found.append((word_cell, cell))
     return found
 
@@ -319,7 +319,7 @@ def test_rag_cells_have_the_fill_and_the_word(packs: dict[str, Built], pack: str
     cells = rag_cells(packs[pack])
     assert len(cells) >= 4
     for word_cell, cell in cells:
-        status = next(c[4:] for c in cell.classes if c.startswith("rag-"))
+        status = next(c[7:] for c in cell.classes if c.startswith("status-"))
         shading = word_cell._tc.tcPr.find(w("shd"))
         assert shading.get(w("fill")) == RAG_FILLS[status].lstrip("#") == cell.fill.lstrip("#")
         first = word_cell.paragraphs[0]
@@ -332,7 +332,7 @@ def test_rag_cells_have_the_fill_and_the_word(packs: dict[str, Built], pack: str
 def test_tracker_rag_column_holds_every_status_word(packs: dict[str, Built]) -> None:
     words = {word_cell.paragraphs[0].text for word_cell, _ in rag_cells(packs["targets"])}
     assert words == RAG_WORDS
-    red = next(c for c, cell in rag_cells(packs["targets"]) if "rag-red" in cell.classes)
+    red = next(c for c, cell in rag_cells(packs["targets"]) if "status-red" in cell.classes)
     assert str(red.paragraphs[0].runs[0].font.color.rgb) == "FFFFFF"
 
 

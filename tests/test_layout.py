@@ -45,7 +45,8 @@ def test_tracker_layout_structure() -> None:
     label = first.body[0].cells[0]
     assert (label.text, label.rowspan, label.header) == ("ANTI-SOCIAL BEHAVIOUR TARGETS", 4, True)
     rag = first.body[2].cells[-1]
-    assert (rag.text, rag.classes, rag.fill) == ("Green\n\u2191 Worse", ("rag-green",), "#00B050")
+    assert (rag.text, rag.classes, rag.fill) == (
+        "Green\n\u2191 Worse", ("status-green",), "#00B050")
     assert doc.language == "en-GB" and doc.date == "2017-03-31"
 
 
@@ -125,7 +126,7 @@ def test_stylesheet_rag_colours_are_the_layouts() -> None:
 
     css = (PACKAGE_TEMPLATES / "pack.css").read_text()
     found = {m[1]: (m[2].upper(), m[3].upper()) for m in re.finditer(
-        r"td\.rag-(\w+) \{ background: (#\w+); color: (#\w+); \}", css)}
+        r"td\.status-(\w+) \{ background: (#\w+); color: (#\w+); \}", css)}
     assert found == {s: (RAG_FILLS[s].upper(), RAG_TEXT[s].upper()) for s in RAG_FILLS}
     banner = re.search(r"tr\.banner th \{ background: (#\w+); color: (#\w+);", css)
     assert banner and (banner[1].upper(), banner[2].upper()) == (BANNER_FILL, BANNER_TEXT)

@@ -41,6 +41,8 @@ class SeriesFigures:
     baseline_change: Change | None
     out_of: Decimal | None
     missing: Missing | None
+    covering: str | None = None  # the figure's own reference period, as the data gives it
+    additive: bool = False  # a count whose quarters add up to the year (has a year to date)
 
     @property
     def has_figures(self) -> bool:
@@ -125,6 +127,8 @@ def compute_series(entry: MeasureEntry, spec: SeriesSpec, period: Period) -> Ser
         if value is not None and baseline is not None and spec.unit == "percentage" else None,
         out_of=raw.out_of,
         missing=raw.missing,
+        covering=raw.covering,
+        additive=additive,
     )
 
 

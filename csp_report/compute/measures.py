@@ -5,12 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..model.columns import ChosenQuarters, LastPeriods, Periods, pack_periods
 from ..model.measure import Missing
 from ..model.periods import FinancialYear, Period
 from ..model.project import MeasureEntry, Project
-from ..model.report import Pack, RagRules, Section
+from ..model.report import Pack, Section
+from ..model.status import RagRules, Scheme
 from .figures import SeriesFigures, SeriesSpec, compute_series, series_specs, year_figure
-from .rag import Rag, Travel, judge, shortfall, travel, worst
+from .rag import AppliedRule, Rag, Travel, judge, shortfall, travel, worst
+
+# A RAG outcome as the rule's outcome a scheme maps to its own words.
+OUTCOME = {"green": "met", "amber": "near", "red": "missed", "grey": "unrated"}
+GIVEN_TRAVEL = {"better": Travel("Better", "\u2191"), "worse": Travel("Worse", "\u2193"),
+                "no-change": Travel("No change", "\u2192"), "up": Travel("Up", "\u2191"),
+                "down": Travel("Down", "\u2193")}
 
 
 @dataclass(frozen=True)
@@ -36,19 +44,35 @@ class YearResult:
 
 
 @dataclass(frozen=True)
+class Rating:
+    """A measure's status in its pack's scheme: computed by the rules, given in the data, or
+    a computed one overridden by hand (with the reason)."""
+
+    status: str  # a status id of the pack's scheme
+    basis: str
+    how: str  # computed | given | override
+    rule: AppliedRule | None = None
+
+
+@dataclass(frozen=True)
 class ComputedMeasure:
     """A measure with everything a reader sees derived."""
 
     entry: MeasureEntry
     specs: list[SeriesSpec]
-    quarters: list[ComputedQuarter]
+    quarters: list[ComputedQuarter]  # the periods the pack shows up to its own, then its own
     years: list[YearResult]
     rag: Rag
+    rating: Rating | None  # None when the pack has no status scheme
     travel: Travel | None
+    travel_given: bool = False
 
     @property
     def current(self) -> ComputedQuarter:
         return self.quarters[-1]
+
+    def quarter(self, period: Period) -> ComputedQuarter | None:
+        return next((q for q in self.quarters if q.period == period), None)
 
 
 @dataclass(frozen=True)
@@ -60,6 +84,8 @@ class ComputedPack:
     pack: Pack
     period: Period
     measures: list[ComputedMeasure]
+    shown: list[Period]  # the periods that get a column, in order (later ones are empty)
+    scheme: Scheme | None
 
     def sections(self) -> list[tuple[str, Section]]:
         """The pack's sections that have measures, in order; an empty one is left out of
@@ -109,10 +135,10 @@ def _comparator(entry: MeasureEntry, figures: SeriesFigures, single: bool,
     additive = figures.spec.unit == "count" and entry.measure.additive
     annual = year.target if single and year and year.target is not None else None
     what = "target"
-    if annual is None and figures.baseline is not None:
+    if annual is None and figures.baseline is not None and rules.baseline:
         annual, what = figures.baseline, "baseline"
     if annual is not None:
-        if additive and period.number < 4:
+        if additive and period.number < 4 and rules.pro_rata:
             return annual * period.number / 4, f"pro-rata {what}"
         return annual, what
     if rules.no_target == "last-year":
@@ -136,14 +162,18 @@ def series_rag(entry: MeasureEntry, figures: SeriesFigures, single: bool,
     actual = figures.ytd if figures.ytd is not None else figures.value
     if actual is None:
         return Rag("grey", "no figure")
-    comparator = _comparator(entry, figures, single, rules)
-    if comparator is None:
-        return Rag("grey", "nothing to compare with")
     last_year = figures.ytd_previous if figures.ytd is not None else figures.previous
     rule = entry.measure.rag_rule or rules.rule
+    if rule == "change":
+        comparator = (last_year, "last year") if last_year is not None else None
+    else:
+        comparator = _comparator(entry, figures, single, rules)
+    if comparator is None:
+        return Rag("grey", "nothing to compare with")
     tolerance = entry.measure.tolerance if entry.measure.tolerance is not None else rules.tolerance
-    return judge(actual, comparator[0], figures.spec.good, rule, tolerance, last_year,
-                 comparator[1])
+    rag = judge(actual, comparator[0], figures.spec.good, rule, tolerance, last_year,
+                comparator[1])
+    return Rag(rag.status, rag.basis, rule=AppliedRule(rule, tolerance, comparator[1]))
 
 
 def measure_rag(entry: MeasureEntry, current: ComputedQuarter, rules: RagRules) -> Rag:
@@ -163,7 +193,11 @@ def measure_rag(entry: MeasureEntry, current: ComputedQuarter, rules: RagRules) 
 
 
 def measure_travel(entry: MeasureEntry, current: ComputedQuarter, rules: RagRules) -> Travel | None:
-    """Direction of travel of a single-series measure; None when there is nothing to compare."""
+    """Direction of travel: as the data owner gives it, else computed for a single-series
+    measure; None when there is nothing to compare."""
+    quarter = entry.measure.quarters.get(current.period.id)
+    if quarter is not None and quarter.travel is not None:
+        return GIVEN_TRAVEL[quarter.travel]
     if len(current.series) != 1:
         return None
     figures = current.series[0]
@@ -178,27 +212,67 @@ def measure_travel(entry: MeasureEntry, current: ComputedQuarter, rules: RagRule
     return travel(figures.value, before, figures.spec.good)
 
 
-def compute_measure(entry: MeasureEntry, periods: list[Period], rules: RagRules) -> ComputedMeasure:
+def measure_rating(entry: MeasureEntry, current: ComputedQuarter, rag: Rag,
+                   scheme: Scheme | None) -> Rating | None:
+    """The measure's status in the pack's scheme."""
+    if scheme is None:
+        return None
+    quarter = entry.measure.quarters.get(current.period.id)
+    unrated = scheme.computed["unrated"] if scheme.computed else None
+    if entry.measure.rated == "given" or scheme.computed is None:
+        if quarter is not None and quarter.status is not None:
+            return Rating(quarter.status, "as given by the data owner", "given")
+        reason = (f"no return for {current.period.id}" if quarter is None
+                  else "no status given for the period")
+        return Rating(unrated, reason, "given") if unrated else Rating("", reason, "given")
+    if quarter is not None and quarter.rag is not None:
+        return Rating(quarter.rag.status, f"set manually: {quarter.rag.reason}", "override")
+    return Rating(scheme.computed[OUTCOME[rag.status]], rag.basis, "computed", rag.rule)
+
+
+def compute_measure(entry: MeasureEntry, periods: list[Period], rules: RagRules,
+                    scheme: Scheme | None) -> ComputedMeasure:
+    """`periods` are the ones computed, oldest first, ending with the pack's own."""
     specs = series_specs(entry.measure)
     quarters = [compute_quarter(entry, specs, period) for period in periods]
     current = quarters[-1]
+    rag = measure_rag(entry, current, rules)
+    quarter = entry.measure.quarters.get(current.period.id)
     return ComputedMeasure(
         entry=entry,
         specs=specs,
         quarters=quarters,
         years=year_results(entry, specs[0], current.period) if len(specs) == 1 else [],
-        rag=measure_rag(entry, current, rules),
+        rag=rag,
+        rating=measure_rating(entry, current, rag, scheme),
         travel=measure_travel(entry, current, rules),
+        travel_given=quarter is not None and quarter.travel is not None,
     )
 
 
+def shown_periods(choice: Periods, period: Period) -> list[Period]:
+    """The periods a pack gives a column to, oldest first, for a pack built at `period`."""
+    if isinstance(choice, LastPeriods):
+        shown = [period]
+        while len(shown) < choice.last:
+            shown.insert(0, shown[0].previous())
+        return shown
+    if isinstance(choice, ChosenQuarters):
+        return [period.year.quarter(n) for n in choice.quarters]
+    if choice == "year":
+        return [period.year.quarter(n) for n in range(1, 5)]
+    if choice == "year-so-far":
+        return [period.year.quarter(n) for n in range(1, period.number + 1)]
+    return [period]
+
+
 def compute(project: Project, pack_id: str, period: Period) -> ComputedPack:
-    """Compute a pack for a period: the tracker shows the year's quarters up to it."""
+    """Compute a pack for a period: every shown period up to it, then the period itself."""
     pack = project.pack(pack_id)
-    if pack.layout == "tracker":
-        periods = [period.year.quarter(n) for n in range(1, period.number + 1)]
-    else:
-        periods = [period]
+    shown = shown_periods(pack_periods(pack), period)
+    computed = [p for p in shown if p < period] + [period]
     rules = project.report.rag
-    measures = [compute_measure(entry, periods, rules) for entry in project.measures[pack_id]]
-    return ComputedPack(project, pack_id, pack, period, measures)
+    scheme = project.scheme(pack_id)
+    measures = [compute_measure(entry, computed, rules, scheme)
+                for entry in project.measures[pack_id]]
+    return ComputedPack(project, pack_id, pack, period, measures, shown, scheme)

@@ -12,12 +12,23 @@ SEVERITY = {"grey": 0, "green": 1, "amber": 2, "red": 3}
 
 
 @dataclass(frozen=True)
+class AppliedRule:
+    """The rule that decided a computed status, and what the figure was compared with; the
+    key states exactly the rules a pack's measures were rated by."""
+
+    rule: str  # tolerance | improvement | change
+    tolerance: Decimal
+    against: str  # target | pro-rata target | baseline | pro-rata baseline | last year
+
+
+@dataclass(frozen=True)
 class Rag:
-    """A RAG status: the word is always printed; `css` names the colour class."""
+    """A RAG outcome (green met, amber near, red missed, grey unrated) and why."""
 
     status: str
     basis: str
     overridden: bool = False
+    rule: AppliedRule | None = None
 
     @property
     def word(self) -> str:
@@ -46,6 +57,8 @@ def judge(actual: Decimal, comparator: Decimal, good: str, rule: str, tolerance:
     """Apply a RAG rule to a figure and what it is measured against ('target', 'last year')."""
     gap = shortfall(actual, comparator, good)
     basis = f"{plain(actual)} against {against} {plain(comparator)}"
+    if rule == "change":
+        return _judge_change(gap, basis, tolerance)
     if gap is not None and gap <= 0:
         return Rag("green", f"{basis}: met")
     off = "missed" if gap is None else f"{round1(gap)}% off"
@@ -56,6 +69,19 @@ def judge(actual: Decimal, comparator: Decimal, good: str, rule: str, tolerance:
     if gap is not None and gap <= tolerance:
         return Rag("amber", f"{basis}: {off}, within {plain(tolerance)}% tolerance")
     return Rag("red", f"{basis}: {off}, beyond {plain(tolerance)}% tolerance")
+
+
+def _judge_change(gap: Decimal | None, basis: str, tolerance: Decimal) -> Rag:
+    """The change rule: better than last year by more than the tolerance, within it either
+    way, or worse by more."""
+    if gap is None:
+        return Rag("red", f"{basis}: worse than last year's zero")
+    shown = f"{round1(abs(gap))}% {'better' if gap < 0 else 'worse'}"
+    if gap < -tolerance:
+        return Rag("green", f"{basis}: {shown}, beyond {plain(tolerance)}%")
+    if gap <= tolerance:
+        return Rag("amber", f"{basis}: {shown}, within {plain(tolerance)}%")
+    return Rag("red", f"{basis}: {shown}, beyond {plain(tolerance)}%")
 
 
 def worst(rags: list[Rag]) -> Rag:

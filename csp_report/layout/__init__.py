@@ -7,10 +7,9 @@ import os
 
 from ..compute.measures import ComputedPack
 from ..sentences import Sentences
-from .activity import activity_tables
-from .common import contents, cover, rag_key, summary_blocks
+from .common import contents, cover, status_key, summary_blocks
 from .document import Document, Heading, Page
-from .tracker import tracker_tables
+from .tables import section_tables
 
 
 def data_date(computed: ComputedPack) -> dt.date:
@@ -29,12 +28,9 @@ def layout(computed: ComputedPack) -> Document:
     report = computed.project.report
     period_end = computed.period.end_date
     shown_date = pack.published or f"{period_end.day} {period_end:%B %Y}"
-    if pack.layout == "tracker":
-        tables = tracker_tables(computed, sentences)
-    else:
-        tables = activity_tables(computed, sentences)
-    summary = summary_blocks(computed)
-    key = rag_key(report.rag)
+    tables = section_tables(computed, sentences)
+    summary = summary_blocks(computed, sentences)
+    key = status_key(computed, sentences)
     headings = [b for b in [*summary, *key, *tables] if isinstance(b, Heading) and b.level == 2]
     title = f"{report.plan.title} {pack.title} - {computed.period.range_label}"
     return Document(

@@ -24,3 +24,8 @@ def contrast(foreground: str, background: str) -> float:
     """WCAG contrast ratio of two #rrggbb colours."""
     light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
+
+
+def text_on(fill: str) -> str:
+    """Black text on a fill, unless white reads better (tests hold every pair to 4.5:1)."""
+    return max(("#000000", "#FFFFFF"), key=lambda text: contrast(text, fill))

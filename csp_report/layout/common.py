@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ..compute.measures import ComputedMeasure, ComputedPack
 from ..compute.numbers import plain
-from ..model.report import RagRules
-from ..sentences import MISSING_WORDS
-from .colours import RAG_FILLS
+from ..model.columns import table_columns
+from ..model.status import Scheme, Status
+from ..sentences import MISSING_WORDS, Sentences
+from .colours import text_on
 from .document import Cell, Contents, ContentsEntry, Heading, Page, Paragraph, Row, Table, Text
-
-STATUSES = ("red", "amber", "green", "grey")
 
 
 def header(text: str) -> Cell:
@@ -18,11 +19,6 @@ def header(text: str) -> Cell:
 
 def cell(*paragraphs: Text, **options: object) -> Cell:
     return Cell(tuple(paragraphs), **options)  # type: ignore[arg-type]
-
-
-def rag_cell(status: str, word: str, extra: tuple[Text, ...] = ()) -> Cell:
-    """A RAG cell: the word always, the fill as well (never colour alone)."""
-    return Cell((Text(word, "rag"), *extra), classes=(f"rag-{status}",), fill=RAG_FILLS[status])
 
 
 def cover(computed: ComputedPack, data_date: str) -> Page:
@@ -58,73 +54,152 @@ def _missing(measure: ComputedMeasure) -> list[str]:
     return reasons
 
 
-def summary_blocks(computed: ComputedPack) -> list[Heading | Paragraph | Table]:
-    """RAG counts per section, the Red measures, and missing data by data owner."""
+def _worst_first(scheme: Scheme) -> list[str]:
+    """Statuses as the summary counts them: worst first, the unrated status last."""
+    unrated = scheme.computed["unrated"] if scheme.computed else None
+    rated = [sid for sid in scheme.statuses if sid != unrated]
+    return list(reversed(rated)) + ([unrated] if unrated else [])
+
+
+def _counts_table(computed: ComputedPack, sentences: Sentences, scheme: Scheme) -> Table:
+    """How many measures of each section have each status."""
+    def say(part: str) -> str:
+        return sentences.wording("summary", part=part, scheme=scheme.name, bad=[])
+
+    order = _worst_first(scheme)
     rows = []
-    totals = dict.fromkeys(STATUSES, 0)
+    totals = dict.fromkeys(order, 0)
     for section_id, section in computed.sections():
         measures = computed.in_section(section_id)
-        counts = {s: sum(1 for m in measures if m.rag.status == s) for s in STATUSES}
-        for status in STATUSES:
+        counts = {s: sum(1 for m in measures if m.rating and m.rating.status == s)
+                  for s in order}
+        for status in order:
             totals[status] += counts[status]
-        name = f"{section.heading}: {section.title}"
+        name = sentences.wording("section-heading", heading=section.heading,
+                                 title=section.title)
         rows.append(Row((Cell((Text(name),), header=True, scope="row"),
-                         *(cell(Text(str(counts[s]))) for s in STATUSES),
+                         *(cell(Text(str(counts[s]))) for s in order),
                          cell(Text(str(len(measures)))))))
-    rows.append(Row((Cell((Text("All measures", "strong"),), header=True, scope="row"),
-                     *(cell(Text(str(totals[s]), "strong")) for s in STATUSES),
-                     cell(Text(str(sum(totals.values())), "strong")))))
-    counts_table = Table(
-        id="table-rag-summary", caption="RAG status by section",
-        description="Number of measures in each section with each RAG status.",
-        widths=(52, 8, 8, 8, 8, 16),
-        head=(Row((header("Section"), header("Red"), header("Amber"), header("Green"),
-                   header("Grey"), header("Total")), "header"),),
+    rows.append(Row((Cell((Text(say("all"), "strong"),), header=True, scope="row"),
+                     *(cell(Text(str(totals[s]), "strong")) for s in order),
+                     cell(Text(str(len(computed.measures)), "strong")))))
+    each = min(8, 64 // len(order))
+    return Table(
+        id="table-rag-summary", caption=say("counts-caption"),
+        description=say("counts-description"),
+        widths=tuple([84 - each * len(order)] + [each] * len(order) + [16]),
+        head=(Row((header(say("section")), *(header(scheme.statuses[s].word) for s in order),
+                   header(say("total"))), "header"),),
         body=tuple(rows), style="summary")
-    blocks: list[Heading | Paragraph | Table] = [Heading("Summary", 2, "summary"), counts_table]
-    blocks.append(Heading("Measures rated Red", 3, "summary-red"))
-    reds = [m for m in computed.measures if m.rag.status == "red"]
-    blocks += [Paragraph(f"{m.entry.measure.ref} {m.entry.measure.title} ({m.rag.basis})",
-                         "list") for m in reds] or [Paragraph("None.")]
-    blocks.append(Heading("Missing data by data owner", 3, "summary-missing"))
+
+
+def _shows_current(computed: ComputedPack) -> bool:
+    """Whether the pack's tables show anything of its own period (else nothing is chased)."""
+    kinds = {c.kind for _, section in computed.sections()
+             for c in table_columns(computed.pack, section)}
+    return bool(kinds & {"ytd", "narrative", "year-result"}) or (
+        "periods" in kinds and computed.period in computed.shown)
+
+
+def summary_blocks(computed: ComputedPack,
+                   sentences: Sentences) -> list[Heading | Paragraph | Table]:
+    """Status counts per section, the exceptions, and missing data by data owner."""
+    scheme = computed.scheme
+
+    def say(part: str, bad: tuple[str, ...] = ()) -> str:
+        return sentences.wording("summary", part=part,
+                                 scheme=scheme.name if scheme else "", bad=list(bad))
+
+    blocks: list[Heading | Paragraph | Table] = [Heading(say("heading"), 2, "summary")]
+    if scheme is not None:
+        blocks.append(_counts_table(computed, sentences, scheme))
+        bad = [sid for sid, status in scheme.statuses.items() if status.bad]
+        if bad:
+            words = [scheme.statuses[sid].word for sid in bad]
+            blocks.append(Heading(say("exceptions", tuple(words)), 3, "summary-red"))
+            flagged = [m for m in computed.measures if m.rating and m.rating.status in bad]
+            blocks += [Paragraph(f"{m.entry.name} ({m.rating.basis})", "list")
+                       for m in flagged if m.rating] or [Paragraph(say("no-exceptions"))]
+    blocks.append(Heading(say("missing"), 3, "summary-missing"))
     owners = computed.project.report.owners
     chase: dict[str, list[str]] = {}
-    for measure in computed.measures:
-        for reason in _missing(measure):
-            owner = owners.get(measure.entry.measure.owner or "", "No data owner recorded")
-            chase.setdefault(owner, []).append(f"{measure.entry.measure.ref}: {reason}")
+    if _shows_current(computed):
+        for measure in computed.measures:
+            for reason in _missing(measure):
+                owner = owners.get(measure.entry.measure.owner or "", say("no-owner"))
+                label = measure.entry.measure.ref or measure.entry.measure.title
+                chase.setdefault(owner, []).append(f"{label}: {reason}")
     for owner in sorted(chase):
         blocks.append(Paragraph(owner, "strong"))
         blocks += [Paragraph(line, "list") for line in chase[owner]]
     if not chase:
-        blocks.append(Paragraph("None: every measure has data for this period."))
+        blocks.append(Paragraph(say("no-missing")))
     return blocks
 
 
-def rag_key(rules: RagRules) -> list[Heading | Paragraph | Table]:
-    """The RAG key, stating the rules in force in words."""
-    tolerance = plain(rules.tolerance)
-    if rules.rule == "improvement":
-        amber = "Missed the target, but better than the same period last year."
-        red = "Missed the target and no better than the same period last year."
-    else:
-        amber = f"Missed the target by up to {tolerance}%."
-        red = f"Missed the target by more than {tolerance}%."
-    meaning = {
-        "green": "On target or better.",
-        "amber": amber,
-        "red": red,
-        "grey": "Monitor-only measure, or no data for the period.",
-    }
-    basis = ("Measures without a target for the year are compared with the same period last "
-             "year." if rules.no_target == "last-year"
-             else "Measures without a target for the year are Grey.")
-    rows = tuple(Row((rag_cell(s, s.capitalize()), cell(Text(meaning[s])))) for s in
-                 ("green", "amber", "red", "grey"))
-    table = Table(id="table-rag-key", caption="RAG key", description="What each RAG status means.",
+def _applied_rules(computed: ComputedPack) -> dict[tuple[str, Decimal], list[str]]:
+    """The rules the pack's computed statuses were decided by, each with what it compared
+    against (pro-rata shares counted as the target or baseline they come from)."""
+    applied: dict[tuple[str, Decimal], list[str]] = {}
+    for m in computed.measures:
+        rule = m.rating.rule if m.rating and m.rating.how == "computed" else None
+        if rule is None:
+            continue
+        against = rule.against.removeprefix("pro-rata ")
+        seen = applied.setdefault((rule.rule, rule.tolerance), [])
+        if against not in seen:
+            seen.append(against)
+    order = ["target", "baseline", "last year"]
+    return {key: sorted(found, key=order.index) for key, found in applied.items()}
+
+
+def _key_notes(computed: ComputedPack) -> list[str]:
+    """Which notes apply: each is stated only when a measure of the pack was rated that way."""
+    ratings = [m.rating for m in computed.measures if m.rating]
+    rules = [r.rule for r in ratings if r.how == "computed" and r.rule]
+    notes = []
+    if any(r.against == "last year" and r.rule != "change" for r in rules):
+        notes.append("last-year")
+    if any(r.against.endswith("baseline") for r in rules):
+        notes.append("baseline")
+    if any(r.against.startswith("pro-rata") for r in rules):
+        notes.append("pro-rata")
+    if any(r.how == "override" for r in ratings):
+        notes.append("override")
+    if any(r.how == "given" for r in ratings) and computed.scheme and computed.scheme.computed:
+        notes.append("given")
+    return notes
+
+
+def status_key(computed: ComputedPack,
+               sentences: Sentences) -> list[Heading | Paragraph | Table]:
+    """The key of the pack's status scheme: what each status means, computed ones stating
+    exactly the rules applied to this pack's measures; nothing for a pack without statuses."""
+    scheme = computed.scheme
+    if scheme is None:
+        return []
+
+    def say(part: str) -> str:
+        return sentences.wording("summary", part=part, scheme=scheme.name, bad=[])
+
+    rules = [{"rule": rule, "tolerance": plain(tolerance), "against": against}
+             for (rule, tolerance), against in _applied_rules(computed).items()]
+    outcome_of = {sid: outcome for outcome, sid in (scheme.computed or {}).items()}
+    rows = []
+    for sid, status in scheme.statuses.items():
+        meaning = status.meaning
+        if meaning is None and sid in outcome_of:
+            meaning = sentences.wording("key-meaning", outcome=outcome_of[sid], rules=rules)
+        rows.append(Row((status_word_cell(sid, status), cell(Text(meaning or "")))))
+    table = Table(id="table-rag-key", caption=say("key"), description=say("key-description"),
                   widths=(15, 85),
-                  head=(Row((header("Status"), header("Meaning")), "header"),),
-                  body=rows, style="key")
-    notes = [basis, "Counts are compared year to date against a pro-rata share of the annual "
-             "target. A status set by hand is marked 'set manually' with its reason."]
-    return [Heading("RAG key", 2, "rag-key"), table, *(Paragraph(n, "note") for n in notes)]
+                  head=(Row((header(say("status")), header(say("meaning"))), "header"),),
+                  body=tuple(rows), style="key")
+    notes = [sentences.wording("key-note", note=note) for note in _key_notes(computed)]
+    return [Heading(say("key"), 2, "rag-key"), table, *(Paragraph(n, "note") for n in notes)]
+
+
+def status_word_cell(status_id: str, status: Status) -> Cell:
+    """A status as the key shows it: the word always, on its fill (never colour alone)."""
+    return Cell((Text(status.word, "rag"),), classes=(f"status-{status_id}",),
+                fill=status.colour, color=text_on(status.colour))

@@ -12,7 +12,8 @@ from .types import Count, Identifier, LongText, Number, PeriodId, Strict, Text, 
 Unit = Literal["count", "percentage", "rate", "rank", "text"]
 Good = Literal["lower", "higher", "monitor"]
 MissingState = Literal["not-available", "to-follow", "not-collected", "no-update"]
-RagWord = Literal["red", "amber", "green", "grey"]
+Travel = Literal["better", "worse", "no-change", "up", "down"]
+FieldValue = Text | Number
 
 MAIN_SERIES = "main"
 
@@ -41,6 +42,9 @@ class Figures(Strict):
     ytd_previous: Number | None = Field(None, description="Year to date last year")
     baseline: Number | None = Field(None, description="A baseline for this quarter only")
     out_of: Count | None = Field(None, description="For ranks: the number ranked")
+    covering: Text | None = Field(
+        None, description="The figure's own reference period, printed with it, e.g. "
+        "'12 months to September 2012'")
     missing: Missing | None = None
 
     @model_validator(mode="after")
@@ -51,10 +55,10 @@ class Figures(Strict):
         return self
 
 
-class RagOverride(Strict):
-    """A manual RAG status for one quarter, replacing the computed one; the reason is printed."""
+class StatusOverride(Strict):
+    """A status set by hand for one quarter, replacing the computed one; the reason is printed."""
 
-    status: RagWord
+    status: Identifier = Field(description="A status of the pack's scheme, e.g. red")
     reason: Text = Field(min_length=1)
 
 
@@ -65,8 +69,18 @@ class Quarter(Figures):
         None, description="Per-series figures, for measures with several series")
     commentary: LongText = Field("", description="Free text printed after the generated "
                                  "sentence (at most 20,000 characters)")
-    rag: RagOverride | None = Field(
-        None, description="A RAG status set by hand for this quarter, with the reason")
+    rag: StatusOverride | None = Field(
+        None, description="A computed status replaced by hand for this quarter, with the "
+        "reason (printed)")
+    status: Identifier | None = Field(
+        None, description="The status as the data owner gives it (measures rated: given), "
+        "printed as given")
+    travel: Travel | None = Field(
+        None, description="Direction of travel as the data owner gives it; computed otherwise")
+    narratives: dict[Identifier, LongText] = Field(
+        {}, description="Narrative fields the project declares (action, ...), by id")
+    fields: dict[Identifier, FieldValue] = Field(
+        {}, description="This period's values of the project's own fields, by id")
 
 
 class Series(Strict):
@@ -91,7 +105,9 @@ class Year(Strict):
 class Measure(Strict):
     """One performance measure or activity."""
 
-    ref: Text = Field(description="Reference as printed, e.g. '2.3' (in quotes)")
+    ref: Text | None = Field(
+        None, description="Reference as printed, e.g. '2.3' (in quotes); needed when the "
+        "pack shows refs")
     section: Identifier = Field(description="The pack section (priority/theme) it belongs to")
     title: Text
     detail: LongText = ""
@@ -107,6 +123,11 @@ class Measure(Strict):
     series: dict[Identifier, Series] | None = None
     years: dict[YearId, Year] = {}
     quarters: dict[PeriodId, Quarter] = {}
-    rag_rule: Literal["tolerance", "improvement"] | None = Field(
+    rag_rule: Literal["tolerance", "improvement", "change"] | None = Field(
         None, description="Overrides the report's RAG rule for this measure")
     tolerance: Number | None = Field(None, description="Overrides the report's tolerance")
+    rated: Literal["computed", "given"] = Field(
+        "computed", description="computed: by the RAG rules; given: each quarter's status "
+        "is given in the data (a partner's own rating)")
+    fields: dict[Identifier, FieldValue] = Field(
+        {}, description="Values of the project's own fields, by id (page, lead member, ...)")

@@ -10,6 +10,7 @@ from ..loader import Document
 from .measure import MAIN_SERIES, Figures, Measure, Quarter
 from .periods import Period
 from .report import Pack, Report
+from .status import BUILT_IN, Scheme
 
 
 def ref_key(ref: str) -> tuple[tuple[int, str], ...]:
@@ -32,8 +33,14 @@ class MeasureEntry:
 
     @property
     def key(self) -> str:
-        """A measure's identity across the project: its pack and its ref."""
-        return f"{self.pack}/{self.measure.ref}"
+        """A measure's identity across the project: its pack and its ref (or file name)."""
+        return f"{self.pack}/{self.measure.ref or Path(self.file).stem}"
+
+    @property
+    def name(self) -> str:
+        """How lists name the measure: '2.3 Personal robbery', or the title without a ref."""
+        m = self.measure
+        return f"{m.ref} {m.title}" if m.ref else m.title
 
     def series_ids(self) -> list[str]:
         return list(self.measure.series) if self.measure.series else [MAIN_SERIES]
@@ -56,6 +63,13 @@ class Project:
 
     def pack(self, pack_id: str) -> Pack:
         return self.report.packs[pack_id]
+
+    def scheme(self, pack_id: str) -> Scheme | None:
+        """The pack's status scheme; None for a pack without statuses."""
+        name = self.report.packs[pack_id].status
+        if name == "none":
+            return None
+        return self.report.status_schemes.get(name) or BUILT_IN[name]
 
     def periods(self, pack_id: str) -> list[Period]:
         """Every period any measure of the pack has data for, oldest first."""

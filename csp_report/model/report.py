@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
-from .types import Identifier, Number, Strict, Text
+from .columns import Column, ColumnKind, LabelStyle, Periods, Preset
+from .status import RagRules, Scheme
+from .types import Identifier, Strict, Text
 
-Layout = Literal["activity", "tracker"]
-LabelStyle = Literal["quarter", "quarter-update", "range", "short-range"]
-RagRule = Literal["tolerance", "improvement"]
+FieldType = Literal["text", "number", "choice"]
 
 
 class Plan(Strict):
@@ -27,28 +27,12 @@ class Plan(Strict):
         return f"{self.name} {self.start}-{self.end % 100:02d}"
 
 
-class RagRules(Strict):
-    """How RAG is decided; a measure may override any of these."""
-
-    rule: RagRule = Field(
-        "tolerance",
-        description="tolerance: Green on target, Amber within tolerance, Red beyond it. "
-        "improvement: Green on target, Amber if it missed but improved on last year, else Red.",
-    )
-    tolerance: Number = Field(Decimal(5), description="Per cent off target still Amber")
-    no_target: Literal["last-year", "grey"] = Field(
-        "last-year",
-        description="With no target for the year, compare with the same period last year "
-        "(last-year) or show Grey (grey).",
-    )
-    travel: Literal["same-quarter-last-year", "previous-quarter"] = Field(
-        "same-quarter-last-year", description="What direction of travel compares with")
-
-
 class Section(Strict):
     """A priority (activity layout) or theme (tracker layout) that groups measures."""
 
-    heading: Text = Field(description="Banner text, e.g. 'Priority 1' or 'Theme 1'")
+    heading: Text | None = Field(
+        None, description="Banner text, e.g. 'Priority 1' or 'Theme 1'; without it the "
+        "section is headed by its title alone")
     title: Text = Field(description="e.g. 'REDUCE REOFFENDING BY THE MOST PROLIFIC OFFENDERS'")
     outcome: Text | None = Field(None, description="The Outcome row of the activity layout")
     label: Text | None = Field(
@@ -59,21 +43,49 @@ class Section(Strict):
         "e.g. 'Community Safety & Protection'")
     period_label: LabelStyle | None = Field(
         None, description="Overrides the pack's period_label for this section's table")
+    columns: list[ColumnKind | Column] | None = Field(
+        None, description="This section's own columns, replacing the pack's")
 
 
 class Pack(Strict):
-    """One document built each quarter: its layout, title and sections."""
+    """One document built each quarter: its table's columns, periods, status scheme, sections."""
 
     title: Text = Field(description="e.g. 'Quarterly Monitoring'")
-    layout: Layout
+    layout: Preset = Field(
+        description="The preset the pack starts from: activity, tracker or table")
+    columns: list[ColumnKind | Column] | None = Field(
+        None, description="The table's columns, in order, replacing the preset's; a kind "
+        "alone (ref) or a kind with options ({kind: ref, header: No, width: 5})")
+    periods: Periods | None = Field(
+        None, description="Which periods get a column: current, year, year-so-far, "
+        "{last: N} or {quarters: [2, 3]}; the preset's by default")
+    status: Identifier = Field(
+        "rag", description="The status scheme: rag, none, or one of status_schemes")
+    banner: bool | None = Field(
+        None, description="Banner and Outcome rows above each table (the activity preset's)")
     period_label: LabelStyle = Field(
-        "short-range", description="How the activity layout heads its update column")
+        "short-range", description="How a period column is headed unless a column says")
     published: Text | None = Field(
         None, description="Date of the data shown on the cover, e.g. '20 July 2017'; "
         "defaults to the end of the period")
     note: Text | None = Field(
         None, description="A line under the title, e.g. '*Revised April 2016'")
     sections: dict[Identifier, Section] = Field(min_length=1)
+
+
+class FieldSpec(Strict):
+    """A field the project adds to its measures (page reference, lead member, frequency...)."""
+
+    label: Text = Field(description="e.g. 'Page' or 'Lead member'")
+    type: FieldType = "text"
+    choices: list[Text] | None = Field(None, description="For type choice: the allowed values")
+
+    @model_validator(mode="after")
+    def _choices_for_choice(self) -> FieldSpec:
+        if (self.type == "choice") != (self.choices is not None):
+            raise PydanticCustomError("field_choices",
+                                      "a choice field needs 'choices'; other types take none")
+        return self
 
 
 class Report(Strict):
@@ -83,6 +95,13 @@ class Report(Strict):
     plan: Plan
     language: Text = Field("en-GB", description="Document language, e.g. en-GB")
     owners: dict[Identifier, Text] = Field(
-        min_length=1, description="Data owners ('data collation') by id")
+        {}, description="Data owners ('data collation') by id")
     rag: RagRules = RagRules()
+    status_schemes: dict[Identifier, Scheme] = Field(
+        {}, description="The project's own status vocabularies, by id")
+    fields: dict[Identifier, FieldSpec] = Field(
+        {}, description="Fields the project adds to measures, by id")
+    narratives: dict[Identifier, Text] = Field(
+        {}, description="Narrative fields besides commentary, by id, with their label, "
+        "e.g. action: Action / response")
     packs: dict[Identifier, Pack] = Field(min_length=1)

@@ -17,7 +17,7 @@ from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph as WordParagraph
 
 from ..errors import BuildError
-from ..layout.colours import BANNER_TEXT, HEADER_FILL, HEADER_TEXT, RAG_TEXT, contrast
+from ..layout.colours import BANNER_TEXT, HEADER_FILL, HEADER_TEXT, contrast
 from ..layout.document import Cell, Row, Table
 from .docx_xml import TBLPR_ORDER, TCPR_ORDER, TRPR_ORDER, element, put, styled, xml_text
 
@@ -133,10 +133,11 @@ def _shaded(cell: Cell, row: Row) -> bool:
 
 
 def _text_colour(cell: Cell, fill: str) -> str:
-    """The text colour on a fill: the RAG or banner pairing, else whichever reads better."""
+    """The text colour on a fill: the layout's, the banner pairing, else whichever reads
+    better."""
+    if cell.color:
+        return cell.color
     for name in cell.classes:
-        if name.startswith("rag-") and name[4:] in RAG_TEXT:
-            return RAG_TEXT[name[4:]]
         if name == "banner":
             return BANNER_TEXT
     if fill.upper() == HEADER_FILL.upper():

@@ -1,0 +1,86 @@
+"""A pack's section tables, built from its columns: heading, optional banner and Outcome rows,
+the header row, then one row per measure."""
+
+from __future__ import annotations
+
+from ..compute.measures import ComputedPack
+from ..model.columns import PRESETS, table_columns
+from ..model.report import Section
+from ..sentences import Sentences
+from .colours import BANNER_FILL
+from .columns import TableContext, column_headers, column_width, row_cells
+from .common import cell, header
+from .document import Cell, Heading, Row, Table, Text
+
+
+def section_heading(sentences: Sentences, section: Section) -> str:
+    return sentences.wording("section-heading", heading=section.heading, title=section.title)
+
+
+def section_tables(computed: ComputedPack, sentences: Sentences) -> list[Heading | Table]:
+    """Per section: a group heading when it starts one, its heading, and its table."""
+    blocks: list[Heading | Table] = []
+    pack = computed.pack
+    outcomes = any(s.outcome for s in pack.sections.values())
+    banner = pack.banner if pack.banner is not None else pack.layout == "activity"
+    for section_id, section in computed.sections():
+        if section.group:
+            blocks.append(Heading(section.group, 2, f"group-{section_id}"))
+        heading = section_heading(sentences, section)
+        blocks.append(Heading(heading, 2, f"section-{section_id}"))
+        columns = table_columns(pack, section)
+        ctx = TableContext(computed, sentences, section_id, section, columns,
+                           computed.in_section(section_id))
+        headers: list[str] = []
+        shares: list[int] = []
+        for column in columns:
+            texts = column_headers(ctx, column)
+            headers += texts
+            shares += [column_width(column)] * len(texts)
+        head: list[Row] = []
+        if banner:
+            head += _banner_rows(section, len(headers), outcomes)
+        head.append(Row(tuple(header(text) for text in headers), "header"))
+        body = []
+        for index, measure in enumerate(ctx.measures):
+            cells = [c for column in columns for c in row_cells(ctx, column, measure, index)]
+            body.append(Row(tuple(cells)))
+        own = columns == PRESETS[pack.layout]
+        blocks.append(Table(
+            id=f"table-section-{section_id}",
+            caption=section.label or heading,
+            description=sentences.wording(
+                "table-intro", preset=pack.layout if own else "custom",
+                heading=section.heading, title=section.title, headers=headers,
+                period=computed.period.range_label, year=computed.period.year.label,
+                scheme=computed.scheme.name if computed.scheme else None),
+            widths=percentages(shares), head=tuple(head), body=tuple(body),
+            style=pack.layout))
+    return blocks
+
+
+def _banner_rows(section: Section, width: int, outcomes: bool) -> list[Row]:
+    """The activity layout's banner (heading | title) and Outcome rows."""
+    banner = [Cell((Text(section.title, "banner"),), header=True,
+                   scope="colgroup", colspan=width, fill=BANNER_FILL, classes=("banner",))]
+    if section.heading and width > 1:
+        banner = [Cell((Text(section.heading, "banner"),), header=True, scope="col",
+                       fill=BANNER_FILL, classes=("banner",)),
+                  Cell((Text(section.title, "banner"),), header=True, scope="colgroup",
+                       colspan=width - 1, fill=BANNER_FILL, classes=("banner",))]
+    rows = [Row(tuple(banner), "banner")]
+    if outcomes and width > 1:
+        rows.append(Row((Cell((Text("Outcome", "header"),), header=True, scope="row"),
+                         cell(Text(section.outcome or "", "outcome"), colspan=width - 1)),
+                        "outcome"))
+    return rows
+
+
+def percentages(shares: list[int]) -> tuple[int, ...]:
+    """Width shares as whole per cents summing to 100 (largest remainders round up)."""
+    total = sum(shares) or 1
+    widths = [share * 100 // total for share in shares]
+    order = sorted(range(len(shares)), key=lambda i: -(shares[i] * 100 % total))
+    for i in order[: 100 - sum(widths)]:
+        widths[i] += 1
+    return tuple(widths)

@@ -1,0 +1,145 @@
+"""A pack's table as data: the column kinds, which periods it shows, and the presets."""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from .types import Identifier, Strict, Text
+
+ColumnKind = Literal[
+    "section-label",  # the section's label spanning its rows (the tracker's vertical label)
+    "ref", "measure", "title", "detail", "owner", "baseline", "target",
+    "periods",  # one column per period the pack shows
+    "ytd",  # the year to date at the pack's period
+    "year-result",  # the year's result against its target (ACHIEVED / NOT ACHIEVED)
+    "status", "travel",
+    "narrative",  # a named narrative field of the pack's period (commentary, action, ...)
+    "field",  # a field the project declares (page reference, lead member, frequency, ...)
+]
+MeasurePart = Literal["title", "detail", "baseline", "years", "target"]
+LabelStyle = Literal["quarter", "quarter-update", "range", "short-range", "period-id"]
+
+
+class Column(Strict):
+    """One column of a pack's tables: a kind from the registry and how it is headed."""
+
+    kind: ColumnKind
+    header: Text | None = Field(None, description="Column header; each kind has a default")
+    width: int | None = Field(
+        None, ge=1, le=100, description="Width share; shares are scaled to the table width")
+    show: list[MeasurePart] | None = Field(
+        None, description="measure column: which parts it prints, in order")
+    field: Identifier | None = Field(
+        None, description="narrative or field column: which field it prints")
+    label: LabelStyle | None = Field(
+        None, description="periods column: how each period is headed")
+    labelled: bool = Field(
+        False, description="narrative column: lead each text with its field's label")
+
+    @model_validator(mode="after")
+    def _options_fit_kind(self) -> Column:
+        if self.kind in ("narrative", "field") and self.field is None:
+            raise PydanticCustomError(
+                "column_field", "a {kind} column needs 'field': which field it prints",
+                {"kind": self.kind})
+        if self.field is not None and self.kind not in ("narrative", "field"):
+            raise PydanticCustomError(
+                "column_option", "'field' is for narrative and field columns, not {kind}",
+                {"kind": self.kind})
+        if self.show is not None and self.kind != "measure":
+            raise PydanticCustomError("column_option", "'show' is for the measure column")
+        if self.label is not None and self.kind != "periods":
+            raise PydanticCustomError("column_option", "'label' is for the periods column")
+        return self
+
+
+PeriodChoice = Literal["current", "year", "year-so-far"]
+
+
+class LastPeriods(Strict):
+    """The last N quarters up to the pack's period, across financial years."""
+
+    last: int = Field(ge=1, le=12)
+
+
+class ChosenQuarters(Strict):
+    """Only these quarters of the pack's financial year, e.g. [2, 3]."""
+
+    quarters: list[int] = Field(min_length=1, max_length=4)
+
+    @model_validator(mode="after")
+    def _in_range(self) -> ChosenQuarters:
+        if any(not 1 <= q <= 4 for q in self.quarters) or self.quarters != sorted(
+                set(self.quarters)):
+            raise PydanticCustomError(
+                "quarters", "quarters are numbers 1 to 4, each once, in order")
+        return self
+
+
+Periods = PeriodChoice | LastPeriods | ChosenQuarters
+
+
+def column(kind: ColumnKind, **options: object) -> Column:
+    return Column(kind=kind, **options)  # type: ignore[arg-type]
+
+
+# The two seed layouts, built from the same registry as any project's own columns.
+PRESETS: dict[str, tuple[Column, ...]] = {
+    "activity": (
+        column("ref", header="Ref", width=7),
+        column("measure", header="Activities to support this priority", width=36,
+               show=["title", "detail"]),
+        column("owner", header="Data collation", width=18),
+        column("periods", width=39),
+    ),
+    "tracker": (
+        column("section-label", header="Theme", width=5),
+        column("ref", header="No", width=5),
+        column("measure", header="Performance Measure", width=26,
+               show=["title", "detail", "baseline", "years"]),
+        column("periods", width=14, label="quarter"),
+        column("status", header="RAG", width=8),
+    ),
+    # A plain table for a pack that starts from nothing: one row per measure, this period.
+    "table": (
+        column("measure", header="Measure", width=40, show=["title", "detail"]),
+        column("periods", width=45),
+        column("status", header="Status", width=15),
+    ),
+}
+PRESET_PERIODS: dict[str, Periods] = {"activity": "current", "tracker": "year",
+                                      "table": "current"}
+Preset = Literal["activity", "tracker", "table"]
+
+
+class PackLike(Protocol):
+    """What the column helpers read of a Pack (model/report.py imports this module)."""
+
+    @property
+    def layout(self) -> Preset: ...
+    @property
+    def periods(self) -> Periods | None: ...
+    @property
+    def columns(self) -> list[ColumnKind | Column] | None: ...
+
+
+class SectionLike(Protocol):
+    @property
+    def columns(self) -> list[ColumnKind | Column] | None: ...
+
+
+def pack_periods(pack: PackLike) -> Periods:
+    """The periods option in force: the pack's own, else its preset's."""
+    return pack.periods if pack.periods is not None else PRESET_PERIODS[pack.layout]
+
+
+def table_columns(pack: PackLike, section: SectionLike | None = None) -> tuple[Column, ...]:
+    """The columns of a section's table: the section's own, the pack's, else the preset's."""
+    chosen = (section.columns if section is not None and section.columns is not None
+              else pack.columns)
+    if chosen is None:
+        return PRESETS[pack.layout]
+    return tuple(Column(kind=c) if isinstance(c, str) else c for c in chosen)

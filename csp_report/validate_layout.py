@@ -1,0 +1,139 @@
+"""Validation of what a pack's columns and status scheme ask of report.yaml and of each
+measure: schemes, declared fields and narratives, refs where shown, statuses in the scheme."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .errors import Problem
+from .loader import REPORT_FILE, Document
+from .messages import did_you_mean
+from .model.columns import table_columns
+from .model.measure import Measure
+from .model.report import FieldSpec, Pack, Report
+from .model.status import BUILT_IN, Scheme
+
+
+def scheme_of(report: Report, pack: Pack) -> Scheme | None:
+    if pack.status == "none":
+        return None
+    return report.status_schemes.get(pack.status) or BUILT_IN.get(pack.status)
+
+
+def check_report(report: Report, doc: Document) -> list[Problem]:
+    """Each pack's scheme exists; its columns name declared fields and narratives."""
+    problems: list[Problem] = []
+    schemes = ["none", *BUILT_IN, *report.status_schemes]
+    for name in report.status_schemes:
+        if name in ("none", *BUILT_IN):
+            problems.append(Problem(REPORT_FILE, doc.line_of(("status_schemes", name)),
+                                    f"status_schemes.{name}",
+                                    f"'{name}' is a built-in scheme; choose another id"))
+    for pack_id, pack in report.packs.items():
+        if pack.status not in schemes:
+            problems.append(Problem(
+                REPORT_FILE, doc.line_of(("packs", pack_id, "status")),
+                f"packs.{pack_id}.status", f"'{pack.status}' is not a status scheme: use "
+                f"{', '.join(schemes)}{did_you_mean(pack.status, schemes)}"))
+        places: list[tuple[tuple[Any, ...], list[Any]]] = []
+        if pack.columns is not None:
+            places.append((("packs", pack_id, "columns"), pack.columns))
+        for sid, section in pack.sections.items():
+            if section.columns is not None:
+                places.append((("packs", pack_id, "sections", sid, "columns"), section.columns))
+        for path, columns in places:
+            for index, column in enumerate(columns):
+                if isinstance(column, str):
+                    continue
+                where = (*path, index, "field")
+                known: dict[str, Any] = (
+                    {"commentary": "Commentary", **report.narratives}
+                    if column.kind == "narrative" else report.fields)
+                if column.field is not None and column.field not in known:
+                    what = "narrative" if column.kind == "narrative" else "field"
+                    declare = "narratives" if column.kind == "narrative" else "fields"
+                    problems.append(Problem(
+                        REPORT_FILE, doc.line_of(where), ".".join(map(str, where)),
+                        f"'{column.field}' is not a {what} declared under '{declare}'"
+                        f"{did_you_mean(column.field, known)}"))
+    return problems
+
+
+def check_measure(measure: Measure, doc: Document, report: Report,
+                  pack_id: str) -> list[Problem]:
+    """A measure against its pack: a ref where refs are shown, declared fields with values of
+    their type, narratives declared, statuses of the pack's scheme."""
+    problems: list[Problem] = []
+    pack = report.packs[pack_id]
+
+    def add(path: tuple[Any, ...], message: str) -> None:
+        problems.append(Problem(doc.file, doc.line_of(path),
+                                ".".join(str(p) for p in path), message))
+
+    for name, value in measure.fields.items():
+        _check_field(("fields", name), name, value, report.fields, add)
+    scheme = scheme_of(report, pack)
+    for pid, quarter in measure.quarters.items():
+        base = ("quarters", pid)
+        for name, value in quarter.fields.items():
+            _check_field((*base, "fields", name), name, value, report.fields, add)
+        for name in quarter.narratives:
+            if name not in report.narratives:
+                add((*base, "narratives", name),
+                    f"'{name}' is not a narrative declared under 'narratives' in "
+                    f"{REPORT_FILE}{did_you_mean(name, report.narratives)}")
+        _check_statuses(measure, base, quarter.status, quarter.rag, scheme, pack_id, add)
+    return problems
+
+
+def check_ref_shown(data: dict[str, Any], doc: Document, pack: Pack,
+                    pack_id: str) -> list[Problem]:
+    """A ref is required where the measure's table shows refs (read from the raw data, so
+    it is reported alongside any other problem of the file)."""
+    if "ref" in data:
+        return []
+    section = data.get("section")
+    sections = [pack.sections[section]] if isinstance(section, str) and \
+        section in pack.sections else list(pack.sections.values())
+    if any(c.kind == "ref" for s in sections for c in table_columns(pack, s)):
+        return [Problem(doc.file, doc.line_of(()), "ref",
+                        f"required field is missing: pack '{pack_id}' shows a ref column")]
+    return []
+
+
+def _check_field(path: tuple[Any, ...], name: str, value: str | Decimal,
+                 declared: dict[str, FieldSpec], add: Any) -> None:
+    spec = declared.get(name)
+    if spec is None:
+        add(path, f"'{name}' is not a field declared under 'fields' in {REPORT_FILE}"
+                  f"{did_you_mean(name, declared)}")
+    elif spec.type == "number" and not isinstance(value, Decimal):
+        add(path, f"'{name}' is a number field, got text")
+    elif spec.type == "text" and not isinstance(value, str):
+        add(path, f"'{name}' is a text field: put the value in quotes")
+    elif spec.type == "choice" and value not in (spec.choices or []):
+        add(path, f"'{value}' is not one of the choices: {', '.join(spec.choices or [])}")
+
+
+def _check_statuses(measure: Measure, base: tuple[Any, ...], given: str | None,
+                    override: Any, scheme: Scheme | None, pack_id: str, add: Any) -> None:
+    """A status given or set by hand must be one of the scheme's; a computed status can only
+    be replaced with a reason (rag: {status, reason}), never silently."""
+    if scheme is None:
+        if given is not None or override is not None:
+            field = "status" if given is not None else "rag"
+            add((*base, field), f"pack '{pack_id}' has no status scheme (status: none)")
+        return
+    statuses = list(scheme.statuses)
+    for field, status in (("status", given), ("rag.status", override and override.status)):
+        if status is not None and status not in statuses:
+            add((*base, *field.split(".")), f"'{status}' is not a status of the "
+                f"{scheme.name} scheme: use {', '.join(statuses)}{did_you_mean(status, statuses)}")
+    computed = scheme.computed is not None and measure.rated == "computed"
+    if given is not None and computed:
+        add((*base, "status"), "this measure's status is computed: to replace it give "
+                               "rag: {status, reason}, or set rated: given on the measure")
+    if override is not None and not computed:
+        add((*base, "rag"), "this measure's status is given, not computed: give it as "
+                            "status: without a reason")
