@@ -135,6 +135,13 @@ class Sentences:
         return self._render("target", value=_number(value, spec.unit), description=description,
                             noun=_noun(spec, value), year=year)
 
+    def bare(self, figures: SeriesFigures, name: str) -> str:
+        """One figure alone, as a number column prints it: value, previous or change."""
+        if figures.missing:
+            return self.missing(figures.missing)
+        return self._render("bare", figure=name, covering=figures.covering,
+                            unit=figures.spec.unit, **figure_context(figures))
+
     def year_to_date(self, quarter: ComputedQuarter) -> list[str]:
         """Each series' year to date at the quarter, for a year-to-date column."""
         lines = []

@@ -115,6 +115,19 @@ def _narrative_blocks(ctx: TableContext, m: ComputedMeasure, period: Period) -> 
     return blocks
 
 
+def _figure(name: str) -> Callable[[TableContext, Column, ComputedMeasure, int], list[Cell]]:
+    """A bare figure of the pack's period (this period, last year, the change) per series."""
+    def draw(ctx: TableContext, col: Column, m: ComputedMeasure, row: int) -> list[Cell]:
+        lines = []
+        for figures in m.current.series:
+            text = ctx.sentences.bare(figures, name)
+            if text:
+                lines.append(Text(f"{figures.spec.label}: {text}" if figures.spec.label
+                                  else text, "figure"))
+        return [cell(*lines) if lines else cell(Text("", "figure"))]
+    return draw
+
+
 def _ytd(ctx: TableContext, col: Column, m: ComputedMeasure, row: int) -> list[Cell]:
     return [cell(*(Text(line, "figure") for line in ctx.sentences.year_to_date(m.current)))]
 
@@ -183,6 +196,9 @@ KINDS: dict[str, Kind] = {
     "baseline": Kind(_fixed("Baseline"), 12, _part("baseline")),
     "target": Kind(_fixed("Target"), 12, _part("target")),
     "periods": Kind(_period_headers, 20, _periods),
+    "value": Kind(_fixed("This period"), 10, _figure("value")),
+    "previous": Kind(_fixed("Same period last year"), 10, _figure("previous")),
+    "change": Kind(_fixed("Change"), 10, _figure("change")),
     "ytd": Kind(_fixed("Year to date"), 16, _ytd),
     "year-result": Kind(_fixed("Year result"), 16, _year_result),
     "status": Kind(_status_header, 9, _status),

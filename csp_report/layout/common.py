@@ -8,7 +8,7 @@ from ..compute.measures import ComputedMeasure, ComputedPack
 from ..compute.numbers import plain
 from ..model.columns import table_columns
 from ..model.status import Scheme, Status
-from ..sentences import MISSING_WORDS, Sentences
+from ..sentences import Sentences
 from .colours import text_on
 from .document import Cell, Contents, ContentsEntry, Heading, Page, Paragraph, Row, Table, Text
 
@@ -39,14 +39,14 @@ def contents(headings: list[Heading]) -> Contents:
     return Contents(tuple(ContentsEntry(h.text, h.id) for h in headings))
 
 
-def _missing(measure: ComputedMeasure) -> list[str]:
+def _missing(measure: ComputedMeasure, sentences: Sentences) -> list[str]:
     """The reasons a measure's current quarter lacks data, for the chase list."""
     current = measure.current
     if not current.reported:
         return [f"No return for {current.period.quarter_label}"]
     if current.missing:
-        return [f"{MISSING_WORDS[current.missing.state]}: {current.missing.reason}"]
-    reasons = [f"{f.spec.label}: {MISSING_WORDS[f.missing.state]}: {f.missing.reason}"
+        return [sentences.missing(current.missing)]
+    reasons = [f"{f.spec.label}: {sentences.missing(f.missing)}"
                for f in current.series if f.missing]
     if any(f.has_figures for f in current.series):  # the others were simply not given
         reasons += [f"{f.spec.label}: no figure given" for f in current.series
@@ -97,7 +97,9 @@ def _shows_current(computed: ComputedPack) -> bool:
     """Whether the pack's tables show anything of its own period (else nothing is chased)."""
     kinds = {c.kind for _, section in computed.sections()
              for c in table_columns(computed.pack, section)}
-    return bool(kinds & {"ytd", "narrative", "year-result"}) or (
+    current = {"ytd", "narrative", "year-result", "status", "travel", "value", "previous",
+               "change"}
+    return bool(kinds & current) or (
         "periods" in kinds and computed.period in computed.shown)
 
 
@@ -125,7 +127,7 @@ def summary_blocks(computed: ComputedPack,
     chase: dict[str, list[str]] = {}
     if _shows_current(computed):
         for measure in computed.measures:
-            for reason in _missing(measure):
+            for reason in _missing(measure, sentences):
                 owner = owners.get(measure.entry.measure.owner or "", say("no-owner"))
                 label = measure.entry.measure.ref or measure.entry.measure.title
                 chase.setdefault(owner, []).append(f"{label}: {reason}")

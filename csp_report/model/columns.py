@@ -13,6 +13,7 @@ ColumnKind = Literal[
     "section-label",  # the section's label spanning its rows (the tracker's vertical label)
     "ref", "measure", "title", "detail", "owner", "baseline", "target",
     "periods",  # one column per period the pack shows
+    "value", "previous", "change",  # the period's figure, last year's, the change: numbers only
     "ytd",  # the year to date at the pack's period
     "year-result",  # the year's result against its target (ACHIEVED / NOT ACHIEVED)
     "status", "travel",
