@@ -130,10 +130,10 @@ class Sentences:
             achieved=result.achieved, noun=_noun(spec, result.result))
 
     def target(self, value: Decimal | None, description: str | None, spec: SeriesSpec,
-               year: str) -> str:
+               year: str, lead: bool) -> str:
         """A year's target with its explanation: "19 (25% reduction on 25 repeat incidents)"."""
         return self._render("target", value=_number(value, spec.unit), description=description,
-                            noun=_noun(spec, value), year=year)
+                            noun=_noun(spec, value), year=year, lead=lead)
 
     def bare(self, figures: SeriesFigures, name: str) -> str:
         """One figure alone, as a number column prints it: value, previous or change."""

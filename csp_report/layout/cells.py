@@ -71,13 +71,19 @@ def _years(measure: ComputedMeasure, sentences: Sentences) -> list[Content]:
             for result in measure.years]
 
 
-def _target(measure: ComputedMeasure, sentences: Sentences) -> list[Content]:
+def target_paragraphs(measure: ComputedMeasure, sentences: Sentences,
+                      lead: bool) -> list[Content]:
+    """This year's target and its explanation; `lead` introduces it with its year."""
     year = measure.current.period.year
     stated = measure.entry.measure.years.get(year.id)
     if stated is None or (stated.target is None and not stated.description):
         return []
     return [Text(sentences.target(stated.target, stated.description, measure.specs[0],
-                                  year.label), "target")]
+                                  year.label, lead), "target")]
+
+
+def _target(measure: ComputedMeasure, sentences: Sentences) -> list[Content]:
+    return target_paragraphs(measure, sentences, lead=True)
 
 
 _PARTS = {"title": _title, "detail": _detail, "baseline": _baseline, "years": _years,
@@ -86,7 +92,7 @@ _PARTS = {"title": _title, "detail": _detail, "baseline": _baseline, "years": _y
 
 def status_cell(scheme: Scheme | None, measure: ComputedMeasure, travel: bool) -> Cell:
     """The status word always, with its fill (never colour alone); under it the direction of
-    travel (when the table has no column for it) and, for a status set by hand, why."""
+    travel (where the column asks for it) and, for a status set by hand, why."""
     rating = measure.rating
     if scheme is None or rating is None or rating.status not in scheme.statuses:
         return Cell((Text("", "rag"),))

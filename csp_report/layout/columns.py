@@ -12,7 +12,7 @@ from ..model.columns import Column
 from ..model.periods import Period
 from ..model.report import Section
 from ..sentences import Sentences
-from .cells import measure_paragraphs, status_cell, update_paragraphs
+from .cells import measure_paragraphs, status_cell, target_paragraphs, update_paragraphs
 from .common import cell, header
 from .document import Cell, Content, Text
 from .text import rich_text
@@ -73,6 +73,10 @@ def _part(part: str) -> Callable[[TableContext, Column, ComputedMeasure, int], l
     def draw(ctx: TableContext, col: Column, m: ComputedMeasure, row: int) -> list[Cell]:
         return [cell(*measure_paragraphs(m, ctx.sentences, [part]))]
     return draw
+
+
+def _target(ctx: TableContext, col: Column, m: ComputedMeasure, row: int) -> list[Cell]:
+    return [cell(*target_paragraphs(m, ctx.sentences, lead=False))]
 
 
 def _owner(ctx: TableContext, col: Column, m: ComputedMeasure, row: int) -> list[Cell]:
@@ -146,7 +150,7 @@ def _status_header(ctx: TableContext, col: Column) -> list[str]:
 
 
 def _status(ctx: TableContext, col: Column, m: ComputedMeasure, row: int) -> list[Cell]:
-    return [status_cell(ctx.computed.scheme, m, travel=not ctx.has("travel"))]
+    return [status_cell(ctx.computed.scheme, m, travel=col.travel)]
 
 
 def _travel(ctx: TableContext, col: Column, m: ComputedMeasure, row: int) -> list[Cell]:
@@ -194,7 +198,7 @@ KINDS: dict[str, Kind] = {
     "detail": Kind(_fixed("Detail"), 25, _part("detail")),
     "owner": Kind(_fixed("Data owner"), 14, _owner),
     "baseline": Kind(_fixed("Baseline"), 12, _part("baseline")),
-    "target": Kind(_fixed("Target"), 12, _part("target")),
+    "target": Kind(_fixed("Target"), 12, _target),
     "periods": Kind(_period_headers, 20, _periods),
     "value": Kind(_fixed("This period"), 10, _figure("value")),
     "previous": Kind(_fixed("Same period last year"), 10, _figure("previous")),

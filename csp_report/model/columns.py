@@ -39,6 +39,8 @@ class Column(Strict):
         None, description="periods column: how each period is headed")
     labelled: bool = Field(
         False, description="narrative column: lead each text with its field's label")
+    travel: bool = Field(
+        False, description="status column: print the direction of travel under the status")
 
     @model_validator(mode="after")
     def _options_fit_kind(self) -> Column:
@@ -54,6 +56,8 @@ class Column(Strict):
             raise PydanticCustomError("column_option", "'show' is for the measure column")
         if self.label is not None and self.kind != "periods":
             raise PydanticCustomError("column_option", "'label' is for the periods column")
+        if self.travel and self.kind != "status":
+            raise PydanticCustomError("column_option", "'travel' is for the status column")
         return self
 
 
@@ -102,7 +106,7 @@ PRESETS: dict[str, tuple[Column, ...]] = {
         column("measure", header="Performance Measure", width=26,
                show=["title", "detail", "baseline", "years"]),
         column("periods", width=14, label="quarter"),
-        column("status", header="RAG", width=8),
+        column("status", header="RAG", width=8, travel=True),
     ),
     # A plain table for a pack that starts from nothing: one row per measure, this period.
     "table": (
