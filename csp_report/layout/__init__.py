@@ -29,22 +29,29 @@ def layout(computed: ComputedPack) -> Document:
     period_end = computed.period.end_date
     shown_date = pack.published or f"{period_end.day} {period_end:%B %Y}"
     tables = section_tables(computed, sentences)
-    summary = summary_blocks(computed, sentences)
-    key = status_key(computed, sentences)
+    summary = summary_blocks(computed, sentences) if pack.summary else []
+    key = status_key(computed, sentences) if pack.key else []
     headings = [b for b in [*summary, *key, *tables] if isinstance(b, Heading) and b.level == 2]
-    title = f"{report.plan.title} {pack.title} - {computed.period.range_label}"
+
+    def say(part: str) -> str:
+        return sentences.wording(
+            "pack-words", part=part, plan=report.plan.title, pack=pack.title,
+            period=computed.period.range_label, partnership=report.partnership,
+            quarter=computed.period.quarter_label, year=computed.period.year.label,
+            date=shown_date)
+
+    pages = [cover(computed, say("data-date"))]
+    if pack.contents:
+        pages.append(Page((Heading(say("contents"), 2, "contents"), contents(headings))))
+    if summary or key:
+        pages.append(Page(tuple(summary) + tuple(key)))
+    pages.append(Page(tuple(tables)))
     return Document(
-        title=title,
-        subject=f"{report.partnership}: {pack.title}, {computed.period.quarter_label} "
-                f"{computed.period.year.label}",
+        title=say("title"),
+        subject=say("subject"),
         language=report.language,
         author=report.partnership,
         date=data_date(computed).isoformat(),
-        footer=f"{report.plan.title} {pack.title} - {computed.period.range_label}",
-        pages=(
-            cover(computed, shown_date),
-            Page((Heading("Contents", 2, "contents"), contents(headings))),
-            Page(tuple(summary) + tuple(key)),
-            Page(tuple(tables)),
-        ),
+        footer=say("footer"),
+        pages=tuple(pages),
     )

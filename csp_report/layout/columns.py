@@ -64,14 +64,23 @@ def _ref(ctx: TableContext, col: Column, m: ComputedMeasure, row: int) -> list[C
     return [Cell((Text(m.entry.measure.ref or "", "ref"),), header=True, scope="row")]
 
 
+def _naming(ctx: TableContext, content: tuple[Content, ...]) -> Cell:
+    """The cell naming the measure: the row's header for screen readers when the table has
+    no ref column to be it."""
+    if ctx.has("ref"):
+        return cell(*content)
+    return Cell(content, header=True, scope="row", classes=("row-header",))
+
+
 def _measure(ctx: TableContext, col: Column, m: ComputedMeasure, row: int) -> list[Cell]:
     parts = col.show if col.show is not None else ["title", "detail"]
-    return [cell(*measure_paragraphs(m, ctx.sentences, parts))]
+    return [_naming(ctx, measure_paragraphs(m, ctx.sentences, parts))]
 
 
 def _part(part: str) -> Callable[[TableContext, Column, ComputedMeasure, int], list[Cell]]:
     def draw(ctx: TableContext, col: Column, m: ComputedMeasure, row: int) -> list[Cell]:
-        return [cell(*measure_paragraphs(m, ctx.sentences, [part]))]
+        content = measure_paragraphs(m, ctx.sentences, [part])
+        return [_naming(ctx, content) if part == "title" else cell(*content)]
     return draw
 
 

@@ -22,6 +22,7 @@ def cell(*paragraphs: Text, **options: object) -> Cell:
 
 
 def cover(computed: ComputedPack, data_date: str) -> Page:
+    """The cover: partnership, plan, pack title, period, note, and the data date line."""
     report = computed.project.report
     blocks = [
         Paragraph(report.partnership, "cover-partnership"),
@@ -31,7 +32,7 @@ def cover(computed: ComputedPack, data_date: str) -> Page:
     ]
     if computed.pack.note:
         blocks.append(Paragraph(computed.pack.note, "cover-note"))
-    blocks.append(Paragraph(f"Data as at {data_date}", "cover-date"))
+    blocks.append(Paragraph(data_date, "cover-date"))
     return Page(tuple(blocks), "cover")
 
 

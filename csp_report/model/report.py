@@ -70,6 +70,10 @@ class Pack(Strict):
         "defaults to the end of the period")
     note: Text | None = Field(
         None, description="A line under the title, e.g. '*Revised April 2016'")
+    contents: bool = Field(True, description="A contents page after the cover")
+    summary: bool = Field(
+        True, description="A summary page: status counts, exceptions, missing data by owner")
+    key: bool = Field(True, description="The status key (packs with a status scheme)")
     sections: dict[Identifier, Section] = Field(min_length=1)
 
 

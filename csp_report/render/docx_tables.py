@@ -18,7 +18,7 @@ from docx.text.paragraph import Paragraph as WordParagraph
 
 from ..errors import BuildError
 from ..layout.colours import BANNER_TEXT, HEADER_FILL, HEADER_TEXT, contrast
-from ..layout.document import Cell, Row, Table
+from ..layout.document import Bullets, Cell, Content, Row, Table
 from .docx_xml import TBLPR_ORDER, TCPR_ORDER, TRPR_ORDER, element, put, styled, xml_text
 
 TEXT_WIDTH = 15477  # twips: 273mm, A4 landscape less the 12mm side margins
@@ -107,10 +107,22 @@ class _Builder:
             put(tc.get_or_add_tcPr(), element("w:textDirection", val="btLr"), TCPR_ORDER)
             word_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         size = SMALL_TABLES.get(self.table.style)
-        for index, text in enumerate(cell.paragraphs):
+        lines = [line for content in cell.paragraphs for line in _lines(content)]
+        for index, (style, label, text, bullet) in enumerate(lines):
             paragraph = word_cell.paragraphs[0] if index == 0 else word_cell.add_paragraph()
-            styled(paragraph, self.style_for(text.style))
-            _write(paragraph, text.text, bold=cell.header, colour=colour, size=size)
+            styled(paragraph, self.style_for(style))
+            if bullet:
+                _write(paragraph, "\u2022 ", bold=cell.header, colour=colour, size=size)
+            if label:
+                _write(paragraph, label + " ", bold=True, colour=colour, size=size)
+            _write(paragraph, text, bold=cell.header, colour=colour, size=size)
+
+
+def _lines(content: Content) -> list[tuple[str, str | None, str, bool]]:
+    """(style, bold label, text, is a bullet) for each Word paragraph of a cell's content."""
+    if isinstance(content, Bullets):
+        return [(content.style, None, item, True) for item in content.items]
+    return [(content.style, content.label, content.text, False)]
 
 
 def _write(paragraph: WordParagraph, text: str, *, bold: bool, colour: str | None,
