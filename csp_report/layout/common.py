@@ -187,12 +187,18 @@ def status_key(computed: ComputedPack,
 
     rules = [{"rule": rule, "tolerance": plain(tolerance), "against": against}
              for (rule, tolerance), against in _applied_rules(computed).items()]
+    compared: list[str] = []
+    for rule in rules:
+        if rule["rule"] != "change":
+            compared += [a for a in rule["against"] if a not in compared]
+    compared.sort(key=["target", "baseline", "last year"].index)
     outcome_of = {sid: outcome for outcome, sid in (scheme.computed or {}).items()}
     rows = []
     for sid, status in scheme.statuses.items():
         meaning = status.meaning
         if meaning is None and sid in outcome_of:
-            meaning = sentences.wording("key-meaning", outcome=outcome_of[sid], rules=rules)
+            meaning = sentences.wording("key-meaning", outcome=outcome_of[sid], rules=rules,
+                                        compared=compared)
         rows.append(Row((status_word_cell(sid, status), cell(Text(meaning or "")))))
     table = Table(id="table-rag-key", caption=say("key"), description=say("key-description"),
                   widths=(15, 85),

@@ -1,0 +1,157 @@
+"""Columns as data: each column kind's header and cells, presets, section overrides, widths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.projects import document, grid, make_project, section_tables
+
+REPORT = """\
+owners: {police: Testshire Police}
+fields:
+  page: {label: Page, type: number}
+  lead: {label: Lead member, type: text}
+  frequency: {label: Frequency, type: choice, choices: [Quarterly, Annual]}
+narratives:
+  action: Action / response
+packs:
+  p:
+    title: Test pack
+    layout: table
+    columns: [{kind: KIND}]
+    sections:
+      s: {heading: Theme 1, title: Violence, label: VIOLENCE}
+"""
+
+MEASURE = """\
+ref: "2.3"
+section: s
+title: Reduce personal robbery
+detail: Police recorded personal robbery
+owner: police
+unit: count
+noun: robberies
+noun_singular: robbery
+good: lower
+baseline: {value: 120, description: 3 yr average}
+years:
+  2022-23: {target: 101, description: 15% reduction on the baseline}
+fields: {page: 12, lead: Cllr Khan, frequency: Quarterly}
+quarters:
+  2022-23-Q1:
+    value: 30
+    previous: 25
+  2022-23-Q2:
+    value: 14
+    previous: 17
+    travel: better
+    commentary: |
+      Two arrests.
+      - Town centre patrols
+      - Schools work
+    narratives:
+      action: Patrols continue.
+"""
+
+# kind -> (header, the measure's cell text) in a pack built at 2022-23-Q2
+KINDS = {
+    "section-label": ("Section", "VIOLENCE"),
+    "ref": ("Ref", "2.3"),
+    "measure": ("Measure", "Reduce personal robbery\nPolice recorded personal robbery"),
+    "title": ("Measure", "Reduce personal robbery"),
+    "detail": ("Detail", "Police recorded personal robbery"),
+    "owner": ("Data owner", "Testshire Police"),
+    "baseline": ("Baseline", "Baseline: 120 robberies - 3 yr average"),
+    "target": ("Target", "101 robberies (15% reduction on the baseline)"),
+    "periods": ("July 22 to September 22",
+                "14 robberies compared to 17 last year. Reduction of 3 robberies (-17.6%). "
+                "Year to date: 44 robberies compared to 42 last year. Increase of 2 robberies "
+                "(+4.8%).\nTwo arrests.\nTown centre patrols\nSchools work\n"
+                "Action / response: Patrols continue."),
+    "value": ("This period", "14"),
+    "previous": ("Same period last year", "17"),
+    "change": ("Change", "-3 (-17.6%)"),
+    "ytd": ("Year to date", "44 robberies compared to 42 last year (+4.8%)"),
+    "year-result": ("Year result", "2022/23 - 15% reduction on the baseline - in progress"),
+    "status": ("RAG", "Green"),
+    "travel": ("Direction of travel", "\u2191 Better"),
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_column_kind_header_and_cell(tmp_path: Path, kind: str) -> None:
+    root = make_project(tmp_path, REPORT.replace("KIND", kind), {"p/robbery.yaml": MEASURE})
+    [table] = section_tables(document(root, "p", "2022-23-Q2"))
+    assert grid(table) == [[KINDS[kind][0]], [KINDS[kind][1]]]
+
+
+@pytest.mark.parametrize(("column", "header", "text"), [
+    ("{kind: narrative, field: commentary}", "Commentary",
+     "Two arrests.\nTown centre patrols\nSchools work"),
+    ("{kind: narrative, field: action}", "Action / response", "Patrols continue."),
+    ("{kind: narrative, field: action, labelled: true, header: Notes}", "Notes",
+     "Action / response: Patrols continue."),
+    ("{kind: field, field: page}", "Page", "12"),
+    ("{kind: field, field: lead}", "Lead member", "Cllr Khan"),
+    ("{kind: field, field: frequency, header: How often}", "How often", "Quarterly"),
+])
+def test_narrative_and_declared_field_columns(tmp_path: Path, column: str, header: str,
+                                              text: str) -> None:
+    report = REPORT.replace("[{kind: KIND}]", f"[{column}]")
+    root = make_project(tmp_path, report, {"p/robbery.yaml": MEASURE})
+    [table] = section_tables(document(root, "p", "2022-23-Q2"))
+    assert grid(table) == [[header], [text]]
+
+
+def test_commentary_with_a_column_of_its_own_leaves_the_period_cell(tmp_path: Path) -> None:
+    report = REPORT.replace("[{kind: KIND}]", "[periods, {kind: narrative, field: commentary}]")
+    root = make_project(tmp_path, report, {"p/robbery.yaml": MEASURE})
+    [table] = section_tables(document(root, "p", "2022-23-Q2"))
+    period, commentary = table.body[0].cells
+    assert "Two arrests." not in period.text and "Action / response:" in period.text
+    assert commentary.text.startswith("Two arrests.")
+
+
+def test_bullets_and_labels_are_typed_content(tmp_path: Path) -> None:
+    from csp_report.layout.document import Bullets, Text
+
+    report = REPORT.replace("[{kind: KIND}]", "[periods]")
+    root = make_project(tmp_path, report, {"p/robbery.yaml": MEASURE})
+    [table] = section_tables(document(root, "p", "2022-23-Q2"))
+    content = table.body[0].cells[0].paragraphs
+    assert content[1:] == (
+        Text("Two arrests.", "commentary"),
+        Bullets(("Town centre patrols", "Schools work"), "commentary"),
+        Text("Patrols continue.", "commentary", "Action / response:"))
+
+
+def test_section_columns_replace_the_packs_and_widths_scale_to_100(tmp_path: Path) -> None:
+    report = REPORT.replace("[{kind: KIND}]", "[ref, {kind: title, width: 30}, periods]")
+    report = report.replace("label: VIOLENCE}", "label: VIOLENCE, columns: [title, status]}")
+    report = report.replace("      s:", "      t: {title: Other}\n      s:")
+    other = MEASURE.replace("section: s", "section: t").replace('"2.3"', '"1.1"')
+    root = make_project(tmp_path, report, {"p/robbery.yaml": MEASURE, "p/other.yaml": other})
+    first, second = section_tables(document(root, "p", "2022-23-Q2"))
+    assert grid(first)[0] == ["Ref", "Measure", "July 22 to September 22"]
+    assert first.widths == (11, 53, 36)  # 6 : 30 : 20
+    assert grid(second)[0] == ["Measure", "RAG"]
+    assert sum(second.widths) == 100
+
+
+def test_invalid_column_options_name_the_field(tmp_path: Path) -> None:
+    from csp_report.api import open_project
+    from csp_report.errors import InvalidProject
+
+    report = REPORT.replace("[{kind: KIND}]", "[{kind: narrative}, {kind: field, field: pg}, "
+                            "{kind: ref, show: [title]}, {kind: colour}]")
+    root = make_project(tmp_path, report, {"p/robbery.yaml": MEASURE})
+    with pytest.raises(InvalidProject) as caught:
+        open_project(root)
+    messages = [str(p) for p in caught.value.problems]
+    assert any("packs.p.columns.0" in m and "a narrative column needs 'field'" in m
+               for m in messages), messages
+    assert any("packs.p.columns.2" in m and "'show' is for the measure column" in m
+               for m in messages), messages
+    assert any("packs.p.columns.3" in m and "colour" in m for m in messages), messages
