@@ -122,3 +122,22 @@ def schema(out: Path) -> None:
 
     for path in write_schemas(out):
         click.echo(f"wrote {path}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("names", nargs=-1)
+@click.option("--project", "project_dir", default=".", show_default=True,
+              type=click.Path(path_type=Path, file_okay=False),
+              help="The project whose templates/ folder receives the copies.")
+@reports_errors
+def templates(names: tuple[str, ...], project_dir: Path) -> None:
+    """Copy default templates into the project's templates/ folder to edit them; without
+    NAMES, list the templates there are."""
+    from .templating import copy_default_template, default_template_names
+
+    if not names:
+        for name in default_template_names():
+            click.echo(name)
+        return
+    for name in names:
+        click.echo(f"wrote {copy_default_template(project_dir, name)}")

@@ -9,7 +9,7 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .errors import TemplateProblem
+from .errors import TemplateProblem, UsageError
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -51,13 +51,27 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+DEFAULT_PREFIX = "default"
+
+
+def _loader(roots: tuple[Path, ...]) -> jinja2.BaseLoader:
+    """The project's templates first, then the package's; `default:NAME` always names the
+    package's own, so a project template can extend the default it replaces
+    ({% extends "default:pack.html" %}), as datasette and pelican allow."""
+    return jinja2.ChoiceLoader([
+        jinja2.PrefixLoader({DEFAULT_PREFIX: _ConfinedLoader(str(PACKAGE_TEMPLATES))},
+                            delimiter=":"),
+        _ConfinedLoader([str(root) for root in roots]),
+    ])
+
+
 @cache
 def _environment(roots: tuple[Path, ...], html: bool) -> jinja2.Environment:
     # autoescape for HTML so user text can never become markup; StrictUndefined so a typo in
     # a template fails the build instead of printing nothing; sandboxed so that a template
     # override cannot reach Python internals.
     env = ImmutableSandboxedEnvironment(
-        loader=_ConfinedLoader([str(root) for root in roots]),
+        loader=_loader(roots),
         autoescape=html,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
@@ -84,3 +98,30 @@ def text_environment(project_root: Path) -> jinja2.Environment:
 def html_environment(project_root: Path) -> jinja2.Environment:
     """For the HTML pack: autoescaped."""
     return _environment(tuple(search_path(project_root)), html=True)
+
+
+def copy_default_template(project_root: Path, name: str) -> Path:
+    """Copy one of the package's templates into the project's templates/ folder to edit.
+
+    Refuses a name that is not a default template and never overwrites the project's own.
+    """
+    names = default_template_names()
+    if name not in names:
+        raise UsageError(f"no default template '{name}'; the templates are: "
+                         f"{', '.join(names)}")
+    target = project_root / "templates" / name
+    if target.exists() or target.is_symlink():
+        raise UsageError(f"{target} already exists: edit it, or remove it to start again")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = (PACKAGE_TEMPLATES / name).read_bytes()
+    with open(target, "xb") as stream:  # never through a link planted in the meantime
+        stream.write(data)
+    return target
+
+
+def default_template_names() -> list[str]:
+    """The package's templates a project can override (fonts aside), as relative paths."""
+    return sorted(str(path.relative_to(PACKAGE_TEMPLATES)) for path in
+                  PACKAGE_TEMPLATES.rglob("*") if path.is_file() and
+                  path.suffix in (".html", ".css", ".txt", ".docx") and
+                  path.parent.name != "fonts")
