@@ -92,6 +92,19 @@ class FieldSpec(Strict):
         return self
 
 
+class Returns(Strict):
+    """Partner returns (`csp-report returns`): when they are due and whom they go back to."""
+
+    due_days: int = Field(
+        15, ge=0, le=366, description="Days after a period ends that its returns are due")
+    contact: Text | None = Field(
+        None, description="Where partners send returns, printed on the workbook's cover and "
+        "in reminders, e.g. 'community.safety@stockton.gov.uk'")
+    packs: list[Identifier] | None = Field(
+        None, description="The packs whose measures go into returns (default: every pack), "
+        "e.g. [monitoring] when another pack's plan has ended")
+
+
 class Report(Strict):
     """The whole report configuration of one partnership."""
 
@@ -109,3 +122,12 @@ class Report(Strict):
         {}, description="Narrative fields besides commentary, by id, with their label, "
         "e.g. action: Action / response")
     packs: dict[Identifier, Pack] = Field(min_length=1)
+    returns: Returns = Field(Returns(), description="Partner returns: due date and contact")
+
+    @model_validator(mode="after")
+    def _returns_packs_exist(self) -> Report:
+        for pack in self.returns.packs or []:
+            if pack not in self.packs:
+                raise PydanticCustomError("returns_pack", "returns.packs: '{pack}' is not a "
+                                          "pack", {"pack": pack})
+        return self

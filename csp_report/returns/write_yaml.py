@@ -1,0 +1,249 @@
+"""Write one period's entry into a measure file, changing no other line of it.
+
+ruamel.yaml edits the file's round-trip tree in place (comments, key order, quoting and flow
+styles are kept); only the period's block of the dumped text is then spliced into the original
+text, so every other line stays byte for byte as it was. The result is read back with the
+project's own strict loader and compared with what was meant before anything is written.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from ..errors import CspReportError
+from ..loader import parse_yaml
+from .merge import QUARTER_ORDER, Revision
+
+FIGURE_KEYS = ("value", "previous", "ytd", "ytd_previous", "baseline", "out_of", "covering",
+               "missing")
+
+
+class RewriteError(CspReportError):
+    """A measure file could not be rewritten safely; nothing was written."""
+
+
+class _Representer(RoundTripRepresenter):
+    """Decimals as plain numbers (2.6 stays 2.6), on this writer only."""
+
+
+def _decimal(representer: Any, value: Decimal) -> Any:
+    if value == value.to_integral_value():
+        return representer.represent_scalar("tag:yaml.org,2002:int", str(int(value)))
+    return representer.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
+
+
+_Representer.add_representer(Decimal, _decimal)
+
+
+def _yaml(indent: int = 2) -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Representer = _Representer
+    yaml.preserve_quotes = True
+    yaml.width = 96
+    yaml.indent(mapping=indent, sequence=indent + 2, offset=indent)
+    return yaml
+
+
+def _plain(value: Any) -> Any:
+    """A value of the round-trip tree as comparable plain data."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(float(value)))
+    if isinstance(value, int):
+        return Decimal(int(value))
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def _node(value: Any, key: str = "") -> Any:
+    """A new value for the tree: maps in the files' styles, text with line breaks as a block."""
+    if isinstance(value, dict):
+        node = CommentedMap()
+        for k, v in _ordered(value).items():
+            node[k] = _node(v, k)
+        scalars = all(not isinstance(v, dict) and not (isinstance(v, str) and "\n" in v)
+                      for v in value.values())
+        # A series' figures sit on one line, {value: 15, previous: 25}, as the files write them.
+        if scalars and set(value) <= set(FIGURE_KEYS) - {"missing"}:
+            node.fa.set_flow_style()
+        else:
+            node.fa.set_block_style()
+        return node
+    if isinstance(value, str) and "\n" in value:
+        return LiteralScalarString(value)
+    return value
+
+
+def _ordered(value: dict[str, Any]) -> dict[str, Any]:
+    rank = {k: i for i, k in enumerate(QUARTER_ORDER)}
+    return {k: value[k] for k in sorted(value, key=lambda k: rank.get(k, len(rank)))}
+
+
+def _position(node: CommentedMap, key: str, order: list[str]) -> int:
+    """Where a new key goes: before the first key that comes after it in `order`."""
+    rank = {k: i for i, k in enumerate(order)}
+    mine = rank.get(key, len(rank))
+    for i, existing in enumerate(node):
+        if rank.get(existing, len(rank)) > mine:
+            return i
+    return len(node)
+
+
+def _assign(node: CommentedMap, new: dict[str, Any]) -> None:
+    """Make a round-trip map hold `new`, keeping the style of whatever is unchanged."""
+    for key in [k for k in node if k not in new]:
+        del node[key]
+    for key, value in new.items():
+        if key in node:
+            current = node[key]
+            if isinstance(value, dict) and isinstance(current, CommentedMap):
+                _assign(current, value)
+            elif _plain(current) != _plain(value):
+                node[key] = _node(value, key)
+        else:
+            node.insert(_position(node, key, list(QUARTER_ORDER)), key, _node(value, key))
+
+
+def _note(quarter: CommentedMap, revision: Revision) -> None:
+    """Record a revision as a comment on the revised line (until the model has a field)."""
+    parent: Any = quarter
+    for part in revision.path[:-1]:
+        parent = parent[part]
+    key = revision.path[-1]
+    if parent.fa.flow_style():
+        parent.fa.set_block_style()
+    was = _said(revision.old)
+    reason = " ".join(revision.reason.split())
+    parent.yaml_add_eol_comment(f"# revised: {reason} (was {was})", key)
+
+
+def _said(value: Any) -> str:
+    if isinstance(value, dict):
+        return f"missing: {value.get('state')}"
+    plain = _plain(value)
+    if isinstance(plain, Decimal):
+        return str(int(plain)) if plain == plain.to_integral_value() else format(plain, "f")
+    return str(value)
+
+
+def _period_order(period: str, keys: list[str]) -> int:
+    for i, key in enumerate(keys):
+        if str(key) > period:
+            return i
+    return len(keys)
+
+
+def _layout(text: str) -> tuple[dict[str, int], int | None, int]:
+    """Where the quarters are in a text: each period's first line (0-based), the quarters
+    key's line and the line the quarters end before."""
+    data = _yaml().load(text)
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if not isinstance(data, CommentedMap) or "quarters" not in data:
+        return {}, None, lines
+    keys = list(data)
+    index = keys.index("quarters")
+    end = data.lc.key(keys[index + 1])[0] if index + 1 < len(keys) else lines
+    quarters = data["quarters"]
+    starts = {}
+    if isinstance(quarters, CommentedMap):
+        starts = {str(k): quarters.lc.key(k)[0] for k in quarters}
+    return starts, data.lc.key("quarters")[0], end
+
+
+def _block(starts: dict[str, int], end: int, period: str) -> tuple[int, int]:
+    ordered = sorted(starts.items(), key=lambda item: item[1])
+    for i, (key, start) in enumerate(ordered):
+        if key == period:
+            return start, ordered[i + 1][1] if i + 1 < len(ordered) else end
+    raise KeyError(period)
+
+
+def rewrite(text: str, name: str, period: str, quarter: dict[str, Any],
+            revisions: list[Revision]) -> str:
+    """The measure file's text with `period`'s entry replaced by (or set to) `quarter`."""
+    original = _yaml().load(text)
+    if not isinstance(original, CommentedMap):
+        raise RewriteError(f"{name}: cannot be rewritten: it is not a mapping of fields")
+    quarters = original.get("quarters")
+    indent = 2
+    if isinstance(quarters, CommentedMap) and quarters:
+        indent = max(1, quarters.lc.key(next(iter(quarters)))[1])
+    whole_quarters = not isinstance(quarters, CommentedMap) or not quarters
+    if whole_quarters:
+        fresh = CommentedMap()
+        fresh.fa.set_block_style()
+        if "quarters" in original:
+            original["quarters"] = fresh
+        else:
+            original["quarters"] = fresh
+        quarters = fresh
+    assert isinstance(quarters, CommentedMap)
+    if period in quarters and isinstance(quarters[period], CommentedMap):
+        _assign(quarters[period], quarter)
+    else:
+        if period in quarters:
+            del quarters[period]
+        quarters.insert(_period_order(period, [str(k) for k in quarters]), period,
+                        _node(quarter))
+        quarters[period].fa.set_block_style()
+    for revision in revisions:
+        _note(quarters[period], revision)
+    out = io.StringIO()
+    _yaml(indent).dump(original, out)
+    dumped = out.getvalue()
+    result = _splice(text, dumped, period, whole_quarters)
+    _check(text, result, name, period, quarter)
+    return result
+
+
+def _splice(text: str, dumped: str, period: str, whole_quarters: bool) -> str:
+    old_lines = text.splitlines(keepends=True)
+    if old_lines and not old_lines[-1].endswith("\n"):
+        old_lines[-1] += "\n"
+    new_lines = dumped.splitlines(keepends=True)
+    old_starts, old_key, old_end = _layout(text)
+    new_starts, new_key, new_end = _layout(dumped)
+    if whole_quarters:
+        assert new_key is not None
+        block = new_lines[new_key:new_end]
+        if old_key is None:
+            return "".join(old_lines + block)
+        return "".join(old_lines[:old_key] + block + old_lines[old_end:])
+    start, end = _block(new_starts, new_end, period)
+    block = new_lines[start:end]
+    if period in old_starts:
+        old_start, old_stop = _block(old_starts, old_end, period)
+        return "".join(old_lines[:old_start] + block + old_lines[old_stop:])
+    later = sorted((line for key, line in old_starts.items() if key > period))
+    at = later[0] if later else old_end
+    return "".join(old_lines[:at] + block + old_lines[at:])
+
+
+def _check(before: str, after: str, name: str, period: str, quarter: dict[str, Any]) -> None:
+    """Read the new text with the project's loader: everything but the period as it was, the
+    period as meant. Anything else is a bug, never written."""
+    old, new = parse_yaml(before, name), parse_yaml(after, name)
+    if not hasattr(old, "data") or not hasattr(new, "data"):
+        raise RewriteError(f"{name}: the rewritten file would not read back; nothing written")
+    old_data, new_data = dict(old.data), dict(new.data)  # type: ignore[union-attr]
+    old_q = dict(old_data.pop("quarters", None) or {})
+    new_q = dict(new_data.pop("quarters", None) or {})
+    got = new_q.pop(period, None)
+    old_q.pop(period, None)
+    same_rest = _plain(old_data) == _plain(new_data) and _plain(old_q) == _plain(new_q)
+    if not same_rest or _plain(got) != _plain(quarter) or list(new_q) != list(old_q):
+        raise RewriteError(f"{name}: could not rewrite {period} without changing other lines "
+                           "(please report this); nothing written")
