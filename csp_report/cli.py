@@ -155,13 +155,16 @@ def returns() -> None:
 @click.option("--owner", help="Only this data owner's return (an id from report.yaml).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the workbooks (default: PROJECT_DIR/returns).")
+@click.option("--force", is_flag=True,
+              help="Replace workbooks already there even when they differ (filled in).")
 @reports_errors
-def returns_export(project_dir: Path, period: str, owner: str | None, out: Path | None) -> None:
+def returns_export(project_dir: Path, period: str, owner: str | None, out: Path | None,
+                   force: bool) -> None:
     """Write one workbook per data owner (OWNER-PERIOD.xlsx) to fill in and send back."""
     from . import api
     from .returns.export import export_returns
 
-    for path in export_returns(api.open_project(project_dir), period, owner, out):
+    for path in export_returns(api.open_project(project_dir), period, owner, out, force):
         click.echo(f"wrote {path}")
 
 

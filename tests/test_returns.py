@@ -99,8 +99,9 @@ def small(tmp_path: Path) -> Path:
     return root
 
 
-def _export(root: Path, period: str = "2023-24-Q3", owner: str = "police") -> Path:
-    [path] = export_returns(open_project(root), period, owner)
+def _export(root: Path, period: str = "2023-24-Q3", owner: str = "police",
+            force: bool = False) -> Path:
+    [path] = export_returns(open_project(root), period, owner, force=force)
     return path
 
 
@@ -222,7 +223,7 @@ def test_a_missing_figure_that_arrives_replaces_the_state(small: Path) -> None:
     _fill(_export(small), {"L6": "To follow", "M6": "Not yet validated"})
     assert _import(small, NAME)[0] == 0
     assert "state: to-follow" in (small / "data/measures/p/robbery.yaml").read_text()
-    _fill(_export(small), {"I6": 14}, to=small / "returns/again.xlsx")
+    _fill(_export(small, force=True), {"I6": 14}, to=small / "returns/again.xlsx")
     ws = load_workbook(small / "returns/again.xlsx")[spec.SHEET]
     assert ws["L6"].value == "To follow"  # the state is pre-filled: the partner clears it
     _fill(small / "returns/again.xlsx", {"L6": None, "M6": None})
@@ -517,3 +518,64 @@ def test_libreoffice_opens_the_return(small: Path, tmp_path: Path) -> None:
     assert rows[5].startswith("1.1,Reduce robbery,,count (robberies),lower,,,11,")
     cover = (tmp_path / "police-2023-24-Q3-Cover.csv").read_text(encoding="utf-8")
     assert "Due by,20 January 2024" in cover
+
+
+def test_a_filled_in_return_is_not_overwritten_by_a_new_export(small: Path) -> None:
+    from csp_report.errors import CspReportError
+
+    path = _fill(_export(small), {"I6": 9})
+    filled = path.read_bytes()
+    with pytest.raises(CspReportError, match="not replacing 1 workbook that differs"):
+        _export(small)
+    assert path.read_bytes() == filled
+    [again] = export_returns(open_project(small), "2023-24-Q3", "police", force=True)
+    assert again.read_bytes() != filled
+    assert export_returns(open_project(small), "2023-24-Q3", "police") == [again]  # same bytes
+
+
+def test_an_xml_entity_bomb_is_refused_cleanly(small: Path) -> None:
+    import zipfile
+
+    path = _export(small)
+    bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+            '<worksheet>&lol2;</worksheet>')
+    target = small / "returns/bomb.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w") as out:
+        for info in source.infolist():
+            data = source.read(info)
+            out.writestr(info, bomb if info.filename == "xl/worksheets/sheet2.xml" else data)
+    code, output = _import(small, "returns/bomb.xlsx")
+    assert code == 1 and "Traceback" not in output
+    assert "returns/bomb.xlsx: cannot be read as an Excel workbook (.xlsx)" in output
+
+
+def test_help_of_the_returns_commands() -> None:
+    for command in ("export", "import", "status"):
+        result = CliRunner().invoke(main, ["returns", command, "--help"])
+        assert result.exit_code == 0
+        assert result.output.startswith(f"Usage: main returns {command} [OPTIONS]")
+    status = CliRunner().invoke(main, ["returns", "status", "--help"]).output
+    assert "SOURCE_DATE_EPOCH" in status and "clock" in status
+
+
+def test_unknown_period_or_owner_is_a_usage_error(small: Path) -> None:
+    for args in (["--period", "2023-24-Q5"], ["--period", "2023-24-Q3", "--owner", "nobody"]):
+        result = CliRunner().invoke(main, ["returns", "export", str(small), *args])
+        assert result.exit_code == 2 and result.output.startswith("Error: "), result.output
+
+
+@pytest.mark.slow
+def test_a_return_saved_by_libreoffice_imports(small: Path, tmp_path: Path) -> None:
+    """A partner who fills the return in with LibreOffice rather than Excel."""
+    path = _fill(_export(small), {"I6": 9, "N6": "Saved & sent\nfrom LibreOffice",
+                                  "L9": "To follow", "M9": "Next week"})
+    saved = tmp_path / "saved"
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "xlsx", "--outdir", str(saved), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    code, output = _import(small, str(saved / path.name))
+    assert code == 0, output
+    assert (small / "data/measures/p/robbery.yaml").read_text() == ROBBERY + (
+        "  2023-24-Q3:\n    value: 9\n    commentary: |-\n      Saved & sent\n"
+        "      from LibreOffice\n")

@@ -25,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from ..errors import UsageError
+from ..errors import CspReportError, UsageError
 from ..model.periods import Period
 from ..model.project import Project
 from . import spec
@@ -343,9 +343,12 @@ def _fixed_times(data: bytes, stamp: dt.datetime) -> bytes:
 
 
 def export_returns(project: Project, period: str, owner: str | None = None,
-                   out: Path | None = None) -> list[Path]:
+                   out: Path | None = None, force: bool = False) -> list[Path]:
     """Write each owner's return for `period` (or only `owner`'s) into `out` (default
-    PROJECT/returns); returns the paths written."""
+    PROJECT/returns); returns the paths written.
+
+    A workbook already there that differs from the fresh export (a return filled in and saved
+    under its own name) is not replaced unless `force` is given."""
     try:
         when = Period.parse(period)
     except ValueError as err:
@@ -356,6 +359,15 @@ def export_returns(project: Project, period: str, owner: str | None = None,
     folder = out if out is not None else project.root / "returns"
     outputs = {folder / spec.file_name(o, when): workbook_bytes(project, when, o)
                for o in owners}
+    kept = [path for path, data in outputs.items()
+            if path.is_file() and path.read_bytes() != data]
+    if kept and not force:
+        listed = "\n".join(f"  {path}" for path in kept)
+        raise CspReportError(
+            f"not replacing {len(kept)} workbook{'s' if len(kept) != 1 else ''} that "
+            f"differ{'s' if len(kept) == 1 else ''} from a fresh export (filled in, or "
+            f"exported from older data):\n{listed}\n"
+            "move them away first, or export with --force")
     from ..write import write_all
 
     return write_all(outputs)
