@@ -196,7 +196,7 @@ def returns_import(project_dir: Path, files: tuple[Path, ...], dry_run: bool,
         if dry_run:
             click.echo(change.diff(), nl=False)
         else:
-            click.echo(f"updated {change.name}: {', '.join(change.what)}")
+            click.echo(f"updated {change.name} ({'; '.join(change.what)})")
     count = len(result.changes)
     files_word = f"{count} measure file{'s' if count != 1 else ''}"
     if not count:

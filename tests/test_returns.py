@@ -238,10 +238,10 @@ PROBLEMS = [
     ({"I6": -3}, "Measures!I6: value: a count cannot be negative, got -3"),
     ({"I6": 2.5}, "Measures!I6: value: a count is a whole number, got 2.5"),
     ({"I7": 140}, "Measures!I7: value: a percentage must be between 0 and 100, got 140"),
-    ({"H6": 99}, "Measures!H6: last_period: this cell is locked and was changed (from '11' to "
-                 "99); put figures only in the yellow cells"),
-    ({"N9": "pasted"}, "Measures!N9: commentary: this cell is locked and was changed (from "
-                       "'empty' to 'pasted'); put figures only in the yellow cells"),
+    ({"H6": 99}, "Measures!H6: Previous quarter: this cell is locked and was changed from 11 to "
+                 "99; put figures only in the yellow cells"),
+    ({"N9": "pasted"}, "Measures!N9: Commentary: this cell is locked and was changed from "
+                       "empty to 'pasted'; put figures only in the yellow cells"),
     ({"L6": "Lost"}, "Measures!L6: missing.state: 'Lost' is not a missing-data state; choose "
                      "one of 'Not available', 'To follow', 'Not collected', 'No update "
                      "provided'"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,11 +36,16 @@ class InvalidReturns(CspReportError):
                          + "\n".join(lines))
 
 
-def _natural(text: str) -> tuple[object, ...]:
-    """Problems in file, then row, then column order (D7 before D10)."""
-    import re
+_CELL = re.compile(r"^(.*?):([^:!]+)!([A-Z]+)(\d+): ")
 
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
+
+def _natural(text: str) -> tuple[object, ...]:
+    """Problems by workbook, then sheet, row and column (D7 before D10, I6 before H7)."""
+    match = _CELL.match(text)
+    if match is None:
+        return (text.split(": ", 1)[0], "", 0, 0, "", text)
+    file, sheet, column, row = match.groups()
+    return (file, sheet, int(row), len(column), column, text)
 
 
 @dataclass
@@ -120,7 +126,8 @@ def import_returns(project: Project, files: list[Path], *, dry_run: bool = False
         file = files_changed[name]
         file.after = rewrite(file.after, name, change.period.id, change.quarter,
                              change.revisions)
-        file.what += [f"{change.period.id} {w}" for w in change.what] or [change.period.id]
+        file.what.append(f"{change.period.id}: {', '.join(dict.fromkeys(change.what))}"
+                         if change.what else change.period.id)
     _validate_with(project, files_changed)
     if not dry_run and files_changed:
         replace_all(project.root, list(files_changed.values()))

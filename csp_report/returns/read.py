@@ -10,6 +10,7 @@ parsed, and read with openpyxl in read-only, values-only mode: formulas are neve
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -238,10 +239,12 @@ def _row(meta: list[Any], values: list[list[Any]], keys: dict[str, str],
         value, number_format = row_cells[index - 1]
         where = f"{spec.SHEET}!{letter_}{number}"
         if letter_ in kept:
-            if cells.canonical(value) != kept[letter_]:
-                was = kept[letter_] or "empty"
-                problems.add(where, _field(key), f"this cell is locked and was changed (from "
-                             f"{was!r} to {cells.shown(value)}); put figures only in the "
+            now = cells.canonical(value)
+            if now != kept[letter_]:
+                heading = next((c.heading for c in spec.number_columns() if c.key == key),
+                               _field(key))
+                problems.add(where, heading, f"this cell is locked and was changed from "
+                             f"{_say(kept[letter_])} to {_say(now)}; put figures only in the "
                              "yellow cells")
             continue
         try:
@@ -254,6 +257,14 @@ def _row(meta: list[Any], values: list[list[Any]], keys: dict[str, str],
             result.values[key] = parsed
     _cross_check(result, problems)
     return result
+
+
+def _say(text: str) -> str:
+    if not text:
+        return "empty"
+    if re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return text
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def _index(letters: str) -> int:
