@@ -10,12 +10,13 @@ from ..model.measure import Missing
 from ..model.periods import FinancialYear, Period
 from ..model.project import MeasureEntry, Project
 from ..model.report import Pack, Section
-from ..model.status import RagRules, Scheme
+from ..model.status import Outcome, RagRules, Scheme
 from .figures import SeriesFigures, SeriesSpec, compute_series, series_specs, year_figure
 from .rag import AppliedRule, Rag, Travel, judge, shortfall, travel, worst
 
 # A RAG outcome as the rule's outcome a scheme maps to its own words.
-OUTCOME = {"green": "met", "amber": "near", "red": "missed", "grey": "unrated"}
+OUTCOME: dict[str, Outcome] = {"green": "met", "amber": "near", "red": "missed",
+                               "grey": "unrated"}
 GIVEN_TRAVEL = {"better": Travel("Better", "\u2191"), "worse": Travel("Worse", "\u2193"),
                 "no-change": Travel("No change", "\u2192"), "up": Travel("Up", "\u2191"),
                 "down": Travel("Down", "\u2193")}

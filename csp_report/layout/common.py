@@ -10,21 +10,32 @@ from ..model.columns import table_columns
 from ..model.status import Scheme, Status
 from ..sentences import Sentences
 from .colours import text_on
-from .document import Cell, Contents, ContentsEntry, Heading, Page, Paragraph, Row, Table, Text
+from .document import (
+    Cell,
+    Content,
+    Contents,
+    ContentsEntry,
+    Heading,
+    Page,
+    Paragraph,
+    Row,
+    Table,
+    Text,
+)
 
 
 def header(text: str) -> Cell:
     return Cell((Text(text, "header"),), header=True, scope="col")
 
 
-def cell(*paragraphs: Text, **options: object) -> Cell:
+def cell(*paragraphs: Content, **options: object) -> Cell:
     return Cell(tuple(paragraphs), **options)  # type: ignore[arg-type]
 
 
 def cover(computed: ComputedPack, data_date: str) -> Page:
     """The cover: partnership, plan, pack title, period, note, and the data date line."""
     report = computed.project.report
-    blocks = [
+    blocks: list[Heading | Paragraph] = [
         Paragraph(report.partnership, "cover-partnership"),
         Paragraph(report.plan.title, "cover-plan"),
         Heading(computed.pack.title, 1, "title"),
