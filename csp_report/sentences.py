@@ -11,7 +11,17 @@ import jinja2
 
 from .compute.figures import SeriesFigures, SeriesSpec
 from .compute.measures import YearResult
-from .compute.numbers import Change, ordinal, percent, plain, round1, share, signed
+from .compute.numbers import (
+    FIXED_UNITS,
+    Change,
+    comparison_places,
+    ordinal,
+    percent,
+    plain,
+    rounded,
+    share,
+    signed,
+)
 from .model.measure import Missing
 from .templating import template_problem, text_environment
 
@@ -25,10 +35,24 @@ MISSING_WORDS = {
 }
 
 
-def _number(value: Decimal | None, unit: str) -> str | None:
+def _number(value: Decimal | None, spec: SeriesSpec, places: int | None = None) -> str | None:
+    """A figure as printed: at the series' decimal places, or at `places` in a comparison."""
     if value is None:
         return None
-    return share(value) if unit == "percentage" else plain(value)
+    shown = spec.decimals if places is None else places
+    if spec.unit in FIXED_UNITS:
+        text = share(value, shown)
+        return f"+{text}" if spec.unit == "signed-percentage" and rounded(value, shown) > 0 \
+            else text
+    return plain(value, shown)
+
+
+def _places(spec: SeriesFigures | SeriesSpec, *pairs: tuple[Decimal | None, Decimal | None]) -> int:
+    """The places a sentence prints its figures at: enough for every comparison to follow
+    from the printed figures (see numbers.comparison_places)."""
+    own = spec.spec if isinstance(spec, SeriesFigures) else spec
+    known = [(a, b) for a, b in pairs if a is not None and b is not None]
+    return comparison_places(known, own.decimals)
 
 
 def _noun(spec: SeriesSpec, amount: Decimal | None) -> str:
@@ -37,20 +61,21 @@ def _noun(spec: SeriesSpec, amount: Decimal | None) -> str:
     return spec.noun
 
 
-def _change(change: Change | None, spec: SeriesSpec) -> dict[str, Any] | None:
+def _change(change: Change | None, spec: SeriesSpec, places: int) -> dict[str, Any] | None:
+    """A change, printed at the same places as the figures it is the difference of."""
     if change is None:
         return None
-    shown = round1(change.absolute)  # the word follows the figure as printed
+    shown = rounded(change.absolute, places)  # the word follows the figure as printed
     word = "Increase" if shown > 0 else "Reduction" if shown < 0 else "No change"
-    points = round1(change.absolute)
+    fixed = spec.unit in FIXED_UNITS
     return {
         "word": word,
-        "amount": plain(abs(change.absolute)),
-        "signed": signed(change.absolute),
+        "amount": plain(abs(change.absolute), places),
+        "signed": signed(change.absolute, places),
         "noun": _noun(spec, change.absolute),
         "percent": percent(change.percent) if change.percent is not None
         else "no % change from zero",
-        "points": f"{'+' if points > 0 else ''}{points} points",
+        "points": f"{signed(change.absolute, places, fixed)} points",
     }
 
 
@@ -64,19 +89,23 @@ def figure_context(figures: SeriesFigures) -> dict[str, Any]:
         if places:
             rank_moved = f"{'up' if places > 0 else 'down'} {abs(places)} " \
                          f"place{'s' if abs(places) != 1 else ''}"
+    base = figures.baseline if figures.baseline_change is not None else None
+    here = _places(spec, (figures.value, figures.previous), (figures.value, base))
+    ytd = _places(spec, (figures.ytd, figures.ytd_previous))
     return {
         "label": spec.label or "",
         "noun": _noun(spec, figures.value),
         "ytd_noun": _noun(spec, figures.ytd),
-        "value": _number(figures.value, unit),
+        "per": spec.per,
+        "value": _number(figures.value, spec, here),
         "value_derived": figures.value_derived,
-        "previous": _number(figures.previous, unit),
-        "change": _change(figures.change, spec),
-        "ytd": _number(figures.ytd, unit),
-        "ytd_previous": _number(figures.ytd_previous, unit),
-        "ytd_change": _change(figures.ytd_change, spec),
-        "baseline": _number(figures.baseline, unit),
-        "baseline_change": _change(figures.baseline_change, spec),
+        "previous": _number(figures.previous, spec, here),
+        "change": _change(figures.change, spec, here),
+        "ytd": _number(figures.ytd, spec, ytd),
+        "ytd_previous": _number(figures.ytd_previous, spec, ytd),
+        "ytd_change": _change(figures.ytd_change, spec, ytd),
+        "baseline": _number(figures.baseline, spec, here),
+        "baseline_change": _change(figures.baseline_change, spec, here),
         "rank": ordinal(figures.value) if unit == "rank" and figures.value is not None else None,
         "previous_rank": ordinal(figures.previous)
         if unit == "rank" and figures.previous is not None else None,
@@ -118,11 +147,18 @@ class Sentences:
         return prefix + self._render(figures.spec.unit, **context)
 
     def year(self, result: YearResult, spec: SeriesSpec) -> str:
+        """A year's result; target and result at places that tell them apart, and the target's
+        number printed even when the year has a description that does not state it."""
+        places = _places(spec, (result.result, result.target))
+        target = _number(result.target, spec, places)
         return self._render(
             "year", year=result.year.label, description=result.description,
-            target=_number(result.target, spec.unit), result=_number(result.result, spec.unit),
-            achieved=result.achieved, noun=_noun(spec, result.result))
+            target=target, result=_number(result.result, spec, places),
+            target_in_description=bool(target and result.description
+                                       and target.rstrip("%") in result.description),
+            achieved=result.achieved, noun=_noun(spec, result.result),
+            target_noun=_noun(spec, result.target))
 
     def baseline(self, value: Decimal | None, description: str | None, spec: SeriesSpec) -> str:
-        return self._render("baseline", value=_number(value, spec.unit),
+        return self._render("baseline", value=_number(value, spec),
                             description=description, noun=_noun(spec, value))

@@ -118,6 +118,11 @@ def _check_measure(measure: Measure, doc: Document) -> list[Problem]:
         if unit == "rank" and good == "higher":
             add(path + ("good",), "a rank is better when lower (1st is best): use good: lower "
                                   "or monitor")
+    for path, unit, per in [((), measure.unit, measure.per)] + [
+            (("series", sid), s.unit or measure.unit, s.per)
+            for sid, s in (measure.series or {}).items()]:
+        if per is not None and unit != "rate":
+            add(path + ("per",), f"'per' is the denominator of a rate; this {unit} has none")
     if measure.series and measure.years:
         add(("years",), "yearly targets and results are for single-series measures; give each "
                         "series a baseline instead")
@@ -180,6 +185,7 @@ def _check_number(path: tuple[Any, ...], number: Decimal | None, unit: str, add:
     if number is None:
         return
     if unit == "percentage" and not Decimal(0) <= number <= Decimal(100):
-        add(path, f"a percentage must be between 0 and 100, got {number}")
+        add(path, f"a percentage must be between 0 and 100, got {number}; for a change or a "
+                  "distance that may be negative or over 100 use unit: signed-percentage")
     elif unit in ("count", "rank") and number < 0:
         add(path, f"a {unit} cannot be negative, got {number}")

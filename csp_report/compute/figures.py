@@ -8,7 +8,7 @@ from decimal import Decimal
 from ..model.measure import MAIN_SERIES, Figures, Measure, Missing
 from ..model.periods import FinancialYear, Period
 from ..model.project import MeasureEntry
-from .numbers import Change
+from .numbers import DEFAULT_DECIMALS, Change
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class SeriesSpec:
     noun: str
     noun_singular: str | None
     baseline: Decimal | None
+    decimals: int = 1
+    per: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,14 +54,25 @@ def series_specs(measure: Measure) -> list[SeriesSpec]:
     base = measure.baseline.value if measure.baseline else None
     if not measure.series:
         return [SeriesSpec(MAIN_SERIES, None, measure.unit, measure.good, measure.noun,
-                           measure.noun_singular, base)]
+                           measure.noun_singular, base,
+                           _decimals(measure.unit, None, measure.decimals), measure.per)]
     return [
         SeriesSpec(sid, s.label, s.unit or measure.unit, s.good or measure.good,
                    s.noun if s.noun is not None else measure.noun,
                    _singular(s.noun, s.noun_singular, measure.noun_singular),
-                   s.baseline.value if s.baseline else None)
+                   s.baseline.value if s.baseline else None,
+                   _decimals(s.unit or measure.unit, s.decimals, measure.decimals),
+                   s.per if s.per is not None or s.unit not in (None, measure.unit)
+                   else measure.per)
         for sid, s in measure.series.items()
     ]
+
+
+def _decimals(unit: str, own: int | None, measures: int | None) -> int:
+    """A series' decimal places: its own setting, the measure's, or its unit's default."""
+    if own is not None:
+        return own
+    return measures if measures is not None else DEFAULT_DECIMALS[unit]
 
 
 def _singular(noun: str | None, own: str | None, measures: str | None) -> str | None:
@@ -122,7 +135,8 @@ def compute_series(entry: MeasureEntry, spec: SeriesSpec, period: Period) -> Ser
         if show_ytd and ytd is not None and ytd_previous is not None else None,
         baseline=baseline,
         baseline_change=Change.between(value, baseline)
-        if value is not None and baseline is not None and spec.unit == "percentage" else None,
+        if value is not None and baseline is not None
+        and spec.unit in ("percentage", "signed-percentage") else None,
         out_of=raw.out_of,
         missing=raw.missing,
     )

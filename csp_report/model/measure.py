@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from .types import Count, Identifier, LongText, Number, PeriodId, Strict, Text, YearId
 
-Unit = Literal["count", "percentage", "rate", "rank", "text"]
+Decimals = Annotated[int, Field(ge=0, le=6, description="Decimal places figures print at "
+                                "(default: 1; 0 for ranks); a comparison shows more where "
+                                "two different figures would otherwise print the same")]
+PER = ("A rate's denominator, printed after the figure: '1,000 population' prints "
+       "'4.6 offences per 1,000 population'")
+
+Unit = Literal["count", "percentage", "signed-percentage", "rate", "rank", "text"]
 Good = Literal["lower", "higher", "monitor"]
 MissingState = Literal["not-available", "to-follow", "not-collected", "no-update"]
 RagWord = Literal["red", "amber", "green", "grey"]
@@ -78,6 +84,8 @@ class Series(Strict):
     noun: Text | None = Field(None, description="Overrides the measure's noun")
     noun_singular: Text | None = None
     baseline: Baseline | None = None
+    decimals: Decimals | None = None
+    per: Text | None = Field(None, description=PER)
 
 
 class Year(Strict):
@@ -100,6 +108,8 @@ class Measure(Strict):
     noun: Text = Field("", description="What the figure counts, e.g. 'incidents'")
     noun_singular: Text | None = Field(None, description="e.g. 'incident'")
     good: Good = "monitor"
+    decimals: Decimals | None = None
+    per: Text | None = Field(None, description=PER)
     additive: bool = Field(
         True, description="Count quarters add up to the year (false for rolling 12-month "
         "counts: the year's figure is then the last quarter's)")
