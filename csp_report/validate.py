@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .compute.numbers import plain
 from .errors import InvalidProject, Problem
 from .loader import REPORT_FILE, Document, RawProject
 from .messages import did_you_mean, problems_from
@@ -136,6 +137,9 @@ def _check_measure(measure: Measure, doc: Document) -> list[Problem]:
     for year_id, year in measure.years.items():
         _check_number(("years", year_id, "target"), year.target, measure.unit, add)
         _check_number(("years", year_id, "result"), year.result, measure.unit, add)
+    for sid in (measure.series or {"": None}):
+        if (units.get(sid, measure.unit)) == "count" and measure.additive:
+            _check_running_totals(measure, sid, add)
     for pid, quarter in measure.quarters.items():
         _check_quarter(measure, ("quarters", pid), quarter, add)
         groups: dict[str, Figures] = quarter.figures or {"": quarter}
@@ -143,6 +147,53 @@ def _check_measure(measure: Measure, doc: Document) -> list[Problem]:
             where = ("quarters", pid) + (("figures", sid) if sid else ())
             _check_figures(where, figures, units.get(sid, measure.unit), measure.additive, add)
     return problems
+
+
+REVISE_HINT = "if the source revised its figures, say why in 'revised:'"
+
+
+def _check_running_totals(measure: Measure, sid: str, add: Any) -> None:
+    """A count that adds up over the year: each given year to date must be the previous
+    quarter's (given, or the sum of its quarters) plus this quarter's figure, and can never
+    fall. Checked for this year's figures and for last year's, unless the entry is 'revised'."""
+    years: dict[str, dict[int, tuple[str, Figures]]] = {}
+    for pid, quarter in measure.quarters.items():
+        period = Period.parse(pid)
+        figures = (quarter.figures or {}).get(sid) if sid else quarter
+        if figures is not None:
+            years.setdefault(period.year.id, {})[period.number] = (pid, figures)
+    for quarters in years.values():
+        for field, ytd_field, whose in (("value", "ytd", ""),
+                                        ("previous", "ytd_previous", "last year's ")):
+            known: Decimal | None = Decimal(0)
+            known_at = ""
+            for number in range(1, 5):
+                pid, figures = quarters.get(number, ("", Figures()))
+                value, ytd = getattr(figures, field), getattr(figures, ytd_field)
+                if ytd is not None and known is not None and figures.revised is None:
+                    where = ("quarters", pid) + (("figures", sid) if sid else ()) + (ytd_field,)
+                    _check_total(where, whose, value, ytd, known, known_at, add)
+                if ytd is not None:
+                    known, known_at = ytd, pid
+                elif value is not None and known is not None:
+                    known, known_at = known + value, f"{pid} (the sum of its quarters)"
+                else:
+                    known = None
+
+
+def _check_total(where: tuple[Any, ...], whose: str, value: Decimal | None, ytd: Decimal,
+                 known: Decimal, known_at: str, add: Any) -> None:
+    if not known_at:  # the first quarter: the year to date is the quarter's figure
+        if value is not None and value != ytd:
+            add(where, f"{whose}year to date {plain(ytd)} is not the first quarter's figure "
+                       f"{plain(value)} ({REVISE_HINT})")
+    elif ytd < known:
+        add(where, f"{whose}year to date {plain(ytd)} is lower than {plain(known)} at "
+                   f"{known_at}; a count's year to date cannot fall ({REVISE_HINT})")
+    elif value is not None and known + value != ytd:
+        add(where, f"{whose}year to date {plain(ytd)} does not add up: {plain(known)} at "
+                   f"{known_at} plus this quarter's {plain(value)} is {plain(known + value)} "
+                   f"({REVISE_HINT})")
 
 
 def _check_quarter(measure: Measure, base: tuple[Any, ...], quarter: Quarter, add: Any) -> None:

@@ -48,6 +48,10 @@ class Figures(Strict):
     baseline: Number | None = Field(None, description="A baseline for this quarter only")
     out_of: Count | None = Field(None, description="For ranks: the number ranked")
     missing: Missing | None = None
+    revised: Text | None = Field(
+        None, min_length=1, description="Why these figures differ from earlier ones (the source "
+        "revised them): allows a year to date that does not add up, or a 'previous' that "
+        "differs from the measure's own history; printed in the pack as '[r] revised'")
 
     @model_validator(mode="after")
     def _missing_or_figures(self) -> Figures:
