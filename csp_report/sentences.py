@@ -92,7 +92,13 @@ def figure_context(figures: SeriesFigures) -> dict[str, Any]:
     base = figures.baseline if figures.baseline_change is not None else None
     here = _places(spec, (figures.value, figures.previous), (figures.value, base))
     ytd = _places(spec, (figures.ytd, figures.ytd_previous))
+    marked = figures.revised_fields
+    if figures.revised and not marked:  # revised, but nothing in the data shows which figure
+        marked = ("ytd",) if figures.ytd is not None else ("value",)
     return {
+        "r": {field: " [r]" if field in marked else ""
+              for field in ("value", "previous", "ytd", "ytd_previous")},
+        "revised": figures.revised,
         "label": spec.label or "",
         "noun": _noun(spec, figures.value),
         "ytd_noun": _noun(spec, figures.ytd),
@@ -141,10 +147,24 @@ class Sentences:
         if figures.value is None:  # only a year to date was given and none could be derived
             context["value"] = context["ytd"]
             context["previous"] = context["ytd_previous"]
+            context["r"] = {**context["r"], "value": context["r"]["ytd"],
+                            "previous": context["r"]["ytd_previous"]}
             context["change"] = context["ytd_change"]
             context["ytd"] = None
             return prefix + "Year to date: " + self._render(figures.spec.unit, **context)
         return prefix + self._render(figures.spec.unit, **context)
+
+    def revisions(self, figures: SeriesFigures) -> str:
+        """The revised figures of one series in one quarter, with the reason."""
+        spec = figures.spec
+        shown = []
+        for r in figures.revisions:
+            places = _places(spec, (r.typed, r.known))
+            shown.append({"field": r.field, "typed": _number(r.typed, spec, places),
+                          "known": _number(r.known, spec, places)})
+        return self._render("revision", label=spec.label or "", revisions=shown,
+                            period=f"{figures.period.year.id} {figures.period.quarter_label}",
+                            reason=figures.revised)
 
     def year(self, result: YearResult, spec: SeriesSpec) -> str:
         """A year's result; target and result at places that tell them apart, and the target's

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .compute.figures import revisions, series_specs
 from .compute.numbers import plain
 from .errors import InvalidProject, Problem
 from .loader import REPORT_FILE, Document, RawProject
@@ -45,7 +46,8 @@ def validate(raw: RawProject) -> Project:
         measure = _parse(Measure, doc, problems)
         if measure is None:
             continue
-        problems.extend(_check_measure(measure, doc))
+        own = _check_measure(measure, doc)
+        problems.extend(own or _check_history(MeasureEntry(pack_id, measure, doc)))
         if report is not None and pack_id in report.packs:
             measures[pack_id].append(MeasureEntry(pack_id, measure, doc))
     for pack_id, entries in measures.items():
@@ -85,6 +87,25 @@ def _check_references(doc: Document, report: Report, pack_id: str,
         if first != doc.file:
             problems.append(Problem(doc.file, doc.line_of(("ref",)), "ref",
                                     f"'{ref}' is already used by {first}"))
+    return problems
+
+
+def _check_history(entry: MeasureEntry) -> list[Problem]:
+    """A typed 'previous' or 'ytd_previous' that differs from the measure's own figures of
+    last year is a revision: it needs the reason in 'revised:'."""
+    problems = []
+    for spec in series_specs(entry.measure):
+        for pid in entry.measure.quarters:
+            for revision in revisions(entry, spec, Period.parse(pid)):
+                if revision.reason is not None or revision.field == "ytd":
+                    continue  # a year to date is checked with the running totals
+                path = ("quarters", pid) + (
+                    ("figures", spec.id) if entry.measure.series else ()) + (revision.field,)
+                problems.append(Problem(
+                    entry.file, entry.document.line_of(path), ".".join(path),
+                    f"{plain(revision.typed)} differs from {plain(revision.known)} at "
+                    f"{revision.source}; if the source revised it, say why in 'revised:', "
+                    "else leave it out: it is taken from there"))
     return problems
 
 

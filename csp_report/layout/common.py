@@ -8,6 +8,7 @@ from ..model.report import RagRules
 from ..sentences import MISSING_WORDS
 from .colours import RAG_FILLS
 from .document import Cell, Contents, ContentsEntry, Heading, Page, Paragraph, Row, Table, Text
+from .revisions import revision_blocks
 
 STATUSES = ("red", "amber", "green", "grey")
 
@@ -98,6 +99,7 @@ def summary_blocks(computed: ComputedPack) -> list[Heading | Paragraph | Table]:
         blocks += [Paragraph(line, "list") for line in chase[owner]]
     if not chase:
         blocks.append(Paragraph("None: every measure has data for this period."))
+    blocks += revision_blocks(computed)  # issue 11: figures revised in this period
     return blocks
 
 
