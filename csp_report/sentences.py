@@ -176,7 +176,7 @@ class Sentences:
             target=target, result=_number(result.result, spec, places),
             target_in_description=bool(target and result.description
                                        and target.rstrip("%") in result.description),
-            achieved=result.achieved, noun=_noun(spec, result.result),
+            achieved=result.achieved, noun=_noun(spec, result.result), revised=result.revised,
             target_noun=_noun(spec, result.target))
 
     def baseline(self, value: Decimal | None, description: str | None, spec: SeriesSpec) -> str:

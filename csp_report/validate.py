@@ -7,13 +7,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .compute.figures import revisions, series_specs
+from .compute.figures import quarters_total, revisions, series_specs
 from .compute.numbers import plain
 from .errors import InvalidProject, Problem
 from .loader import REPORT_FILE, Document, RawProject
 from .messages import did_you_mean, problems_from
 from .model.measure import Figures, Measure, Quarter
-from .model.periods import Period
+from .model.periods import FinancialYear, Period
 from .model.project import MeasureEntry, Project, ref_key
 from .model.report import Report
 
@@ -94,7 +94,18 @@ def _check_history(entry: MeasureEntry) -> list[Problem]:
     """A typed 'previous' or 'ytd_previous' that differs from the measure's own figures of
     last year is a revision: it needs the reason in 'revised:'."""
     problems = []
-    for spec in series_specs(entry.measure):
+    specs = series_specs(entry.measure)
+    for year_id, year in entry.measure.years.items():
+        total = quarters_total(entry, specs[0], FinancialYear.parse(year_id))
+        if year.result is not None and total is not None and total != year.result \
+                and year.revised is None:
+            path = ("years", year_id, "result")
+            problems.append(Problem(
+                entry.file, entry.document.line_of(path), ".".join(path),
+                f"{plain(year.result)} differs from {plain(total)}, the year's total from its "
+                "quarters in this file; if the source revised it, say why in 'revised:', else "
+                "leave it out: it is taken from there"))
+    for spec in specs:
         for pid in entry.measure.quarters:
             for revision in revisions(entry, spec, Period.parse(pid)):
                 if revision.reason is not None or revision.field == "ytd":

@@ -156,3 +156,36 @@ def test_derived_and_typed_comparisons_agree(last: list[int], this: list[int],
         assert a.previous == last[n - 1] and a.revised_fields == ()
         if n > 1:
             assert a.ytd_previous == Decimal(sum(last[:n]))
+
+
+def test_a_stated_year_result_that_differs_from_its_quarters_needs_a_reason(
+        tmp_path: Path) -> None:
+    text = TWO_YEARS.replace("good: lower\n", "good: lower\nyears:\n  2015-16: {target: 90, "
+                             "result: 103}\n")
+    with pytest.raises(InvalidProject) as caught:
+        open_project(tiny(tmp_path, text))
+    assert [str(p) for p in caught.value.problems] == [
+        "data/measures/targets/1.yaml:10: years.2015-16.result: 103 differs from 101, the "
+        "year's total from its quarters in this file; if the source revised it, say why in "
+        "'revised:', else leave it out: it is taken from there"]
+
+
+def test_a_revised_year_result_prints_as_revised(tmp_path: Path) -> None:
+    from csp_report.sentences import Sentences
+
+    text = TWO_YEARS.replace("good: lower\n", "good: lower\nyears:\n  2015-16: {target: 90, "
+                             "result: 103, revised: Two crimes were recorded late.}\n")
+    computed = measure(tmp_path, text, "2016-17-Q4")
+    assert Sentences(tmp_path).year(computed.years[0], computed.specs[0]) == (
+        "2015/16 - Target 90 crimes - NOT ACHIEVED - 103 [r] crimes ([r] revised: Two crimes "
+        "were recorded late.)")
+
+
+def test_a_target_with_a_description_prints_the_number_too(tmp_path: Path) -> None:
+    from csp_report.sentences import Sentences
+
+    text = TWO_YEARS.replace("good: lower\n", "good: lower\nyears:\n  2016-17: {target: 95, "
+                             "description: a 5% reduction}\n")
+    computed = measure(tmp_path, text, "2016-17-Q4")
+    assert Sentences(tmp_path).year(computed.years[0], computed.specs[0]) == (
+        "2016/17 - Target 95 crimes (a 5% reduction) - NOT ACHIEVED - 101 crimes")

@@ -234,6 +234,11 @@ def year_figure(entry: MeasureEntry, spec: SeriesSpec, year: FinancialYear,
         return stated.result
     if year > upto.year or (year == upto.year and upto.number < 4):
         return None
+    return quarters_total(entry, spec, year)
+
+
+def quarters_total(entry: MeasureEntry, spec: SeriesSpec, year: FinancialYear) -> Decimal | None:
+    """A year's figure from its quarters: Q4's year to date (additive counts) or Q4's figure."""
     q4 = year.quarter(4)
     if q4.id not in entry.measure.quarters:
         return None

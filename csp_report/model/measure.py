@@ -98,6 +98,8 @@ class Year(Strict):
     target: Number | None = None
     result: Number | None = Field(None, description="The year's figure when no quarters are kept")
     description: Text | None = Field(None, description="e.g. 'Baseline of 1,440 offences'")
+    revised: Text | None = Field(None, min_length=1, description="Why a stated result "
+                                 "differs from the total of the year's quarters in this file")
 
 
 class Measure(Strict):
