@@ -11,7 +11,7 @@ from .compute.figures import quarters_total, revisions, series_specs
 from .compute.numbers import plain
 from .errors import InvalidProject, Problem
 from .loader import REPORT_FILE, Document, RawProject
-from .messages import did_you_mean, problems_from
+from .messages import counted, did_you_mean, problems_from
 from .model.measure import Figures, Measure, Quarter
 from .model.periods import FinancialYear, Period
 from .model.project import MeasureEntry, Project, ref_key
@@ -39,12 +39,14 @@ def validate(raw: RawProject) -> Project:
     if report:
         measures = {pack_id: [] for pack_id in report.packs}
     refs: dict[tuple[str, str], str] = {}
+    unparsed: set[str] = set()
     for pack_id, doc in raw.measures:
         if report is not None:
             problems.extend(_check_references(doc, report, pack_id, refs))
         problems.extend(_check_period_order(doc))
         measure = _parse(Measure, doc, problems)
         if measure is None:
+            unparsed.add(pack_id)
             continue
         own = _check_measure(measure, doc)
         problems.extend(own or _check_history(MeasureEntry(pack_id, measure, doc)))
@@ -55,10 +57,34 @@ def validate(raw: RawProject) -> Project:
         entries.sort(key=lambda e: (order.index(e.measure.section)
                                     if e.measure.section in order else 0,
                                     ref_key(e.measure.ref)))
+    if report is not None and raw.report is not None:
+        problems.extend(_check_packs_have_data(report, raw.report, measures, unparsed))
     if problems:
         raise InvalidProject(problems)
     assert report is not None
     return Project(raw.root, report, measures)
+
+
+def _check_packs_have_data(report: Report, doc: Document,
+                           measures: dict[str, list[MeasureEntry]],
+                           unparsed: set[str]) -> list[Problem]:
+    """What build would refuse: a pack with no measures, or none with a quarter to build."""
+    problems = []
+    for pack_id in report.packs:
+        where = ("packs", pack_id)
+        if not measures[pack_id] and pack_id not in unparsed:
+            problems.append(Problem(doc.file, doc.line_of(where), f"packs.{pack_id}",
+                                    f"pack '{pack_id}' has no measures: add one YAML file per "
+                                    f"measure under data/measures/{pack_id}/"))
+        elif pack_id not in unparsed and not any(e.measure.quarters
+                                                 for e in measures[pack_id]):
+            count = len(measures[pack_id])
+            which = "its one measure has no quarter" if count == 1 else \
+                f"none of its {counted(count, 'measure')} has a quarter"
+            problems.append(Problem(doc.file, doc.line_of(where), f"packs.{pack_id}",
+                                    f"pack '{pack_id}' has no data for any period: {which}, "
+                                    "so there is nothing to build"))
+    return problems
 
 
 def _check_references(doc: Document, report: Report, pack_id: str,
