@@ -53,6 +53,9 @@ def _missing(measure: ComputedMeasure) -> list[str]:
         return [f"{MISSING_WORDS[current.missing.state]}: {current.missing.reason}"]
     reasons = [f"{f.spec.label}: {MISSING_WORDS[f.missing.state]}: {f.missing.reason}"
                for f in current.series if f.missing]
+    if not reasons and not current.commentary and not any(f.has_figures
+                                                          for f in current.series):
+        return ["No figure or commentary given"]  # issue 11: a hand-set status is not data
     if any(f.has_figures for f in current.series):  # the others were simply not given
         reasons += [f"{f.spec.label}: no figure given" for f in current.series
                     if not f.has_figures and not f.missing and f.spec.unit != "text"]
