@@ -13,13 +13,24 @@ from .errors import Problem
 from .model.periods import Period
 from .model.project import MeasureEntry, Project
 
-NUMBER = r"\d[\d,]*(?:\.\d+)?"
+# Small numbers written as words ("a rise of one offence").
+WORDS = {word: Decimal(n) for n, word in enumerate([
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty"])}
+_WORD = "|".join(sorted(WORDS, key=len, reverse=True))
+# A number as written: 3189, 3,189, 4.6, 1,234.5. It starts only where no digit, comma or
+# point is before it, and is matched atomically and not followed by a digit, so the regex
+# never retries a long run of digits from each position: the lint is linear in the text.
+NUMBER = r"(?<![\d.,])(?>\d+(?:,\d{3})*(?:\.\d+)?)(?!\d)"
+WORDED = rf"(?:{NUMBER}|\b(?:{_WORD})\b)"
 _CLAIMS = re.compile(
-    rf"(?P<pair>(?P<value>{NUMBER})%?(?:\s+[^\d\s.;]+){{0,8}}?\s+compared\s+to\s+"
-    rf"(?P<prev>{NUMBER})%?\s+(?:last\s+year|in\s+(?:the\s+)?previous\s+period))"
+    rf"(?P<pair>(?P<value>{WORDED})%?(?:\s+[^\d\s.;]+){{0,8}}?\s+compared\s+to\s+"
+    rf"(?P<prev>{WORDED})%?\s+(?:last\s+year|in\s+(?:the\s+)?previous\s+period))"
     rf"|(?P<ytd>year\s+to\s+date(?:\s+total)?\s+of\s+(?P<ytdvalue>{NUMBER}))"
     rf"|(?P<ytdchange>year\s+to\s+date\s+(?=(?:rise|increase|reduction|decrease|fall)\s))"
-    rf"|(?P<change>(?P<word>increase|reduction|rise|decrease|fall|drop)\s+of\s+(?P<amount>{NUMBER}))"
+    rf"|(?P<change>(?P<word>increase|reduction|rise|decrease|fall|drop)\s+of\s+"
+    rf"(?P<amount>{WORDED}))"
     rf"|(?P<slash>(?P<slashvalue>{NUMBER})(?:\s+[^\d\s/]+){{0,6}}?\s*/"
     rf"(?P<slashsign>[+-])(?P<slashamount>{NUMBER})(?![\d.,]*%))"
     rf"|(?P<pct>(?:\(|equating\s+to\s+|/)(?P<pctvalue>[+-]?{NUMBER})%)",
@@ -58,7 +69,8 @@ def _contexts(figures: list[SeriesFigures]) -> list[Context]:
 
 
 def _num(text: str) -> Decimal:
-    return Decimal(text.replace(",", ""))
+    word = WORDS.get(text.lower())
+    return word if word is not None else Decimal(text.replace(",", ""))
 
 
 def _as_stated(number: Decimal, stated: str) -> Decimal:
@@ -74,7 +86,8 @@ def _pct_text(number: Decimal) -> str:
 def check_commentary(text: str, figures: list[SeriesFigures]) -> list[str]:
     """Each contradiction between a commentary and the figures, as a sentence."""
     contexts = _contexts(figures)
-    current: Context | None = None
+    # A change stated before any figure is about the quarter, when the measure has one series.
+    current: Context | None = contexts[0] if len(figures) == 1 and contexts else None
     found: list[str] = []
     for match in _CLAIMS.finditer(text):
         if match["pair"]:
