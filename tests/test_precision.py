@@ -199,3 +199,12 @@ def test_printed_sentence_never_contradicts_the_printed_figures(
     way = travel(new, old, good)                         # travel follows the printed figures
     assert way.label == ("No change" if value == previous else
                          "Better" if (value < previous) == (good == "lower") else "Worse")
+
+
+def test_the_rag_basis_tells_close_figures_apart() -> None:
+    from csp_report.compute.rag import judge
+
+    rag = judge(Decimal("0.06"), Decimal("0.05"), "lower", "tolerance", Decimal(5), None,
+                "last year")
+    assert (rag.status, rag.basis) == (
+        "red", "0.06 against last year 0.05: 20.0% off, beyond 5% tolerance")
