@@ -55,7 +55,10 @@ def _places(spec: SeriesFigures | SeriesSpec, *pairs: tuple[Decimal | None, Deci
     return comparison_places(known, own.decimals)
 
 
-def _noun(spec: SeriesSpec, amount: Decimal | None) -> str:
+def _noun(spec: SeriesSpec, amount: Decimal | None, places: int | None = None) -> str:
+    """The noun for an amount as printed: '1 crime' (also for 1.04 printed as 1)."""
+    if amount is not None and places is not None:
+        amount = rounded(amount, places)
     if amount is not None and abs(amount) == 1 and spec.noun_singular:
         return spec.noun_singular
     return spec.noun
@@ -72,7 +75,7 @@ def _change(change: Change | None, spec: SeriesSpec, places: int) -> dict[str, A
         "word": word,
         "amount": plain(abs(change.absolute), places),
         "signed": signed(change.absolute, places),
-        "noun": _noun(spec, change.absolute),
+        "noun": _noun(spec, change.absolute, places),
         "percent": percent(change.percent) if change.percent is not None
         else "no % change from zero",
         "points": f"{signed(change.absolute, places, fixed)} points",
@@ -100,8 +103,8 @@ def figure_context(figures: SeriesFigures) -> dict[str, Any]:
               for field in ("value", "previous", "ytd", "ytd_previous")},
         "revised": figures.revised,
         "label": spec.label or "",
-        "noun": _noun(spec, figures.value),
-        "ytd_noun": _noun(spec, figures.ytd),
+        "noun": _noun(spec, figures.value, here),
+        "ytd_noun": _noun(spec, figures.ytd, ytd),
         "per": spec.per,
         "value": _number(figures.value, spec, here),
         "value_derived": figures.value_derived,
@@ -176,9 +179,9 @@ class Sentences:
             target=target, result=_number(result.result, spec, places),
             target_in_description=bool(target and result.description
                                        and target.rstrip("%") in result.description),
-            achieved=result.achieved, noun=_noun(spec, result.result), revised=result.revised,
-            target_noun=_noun(spec, result.target))
+            achieved=result.achieved, noun=_noun(spec, result.result, places),
+            revised=result.revised, target_noun=_noun(spec, result.target, places))
 
     def baseline(self, value: Decimal | None, description: str | None, spec: SeriesSpec) -> str:
         return self._render("baseline", value=_number(value, spec),
-                            description=description, noun=_noun(spec, value))
+                            description=description, noun=_noun(spec, value, spec.decimals))

@@ -51,3 +51,9 @@ def test_bidirectional_controls_are_refused_in_report_yaml(tmp_path: Path) -> No
     assert [str(p) for p in caught.value.problems] == [
         "data/report.yaml:1: partnership: contains the bidirectional control character U+202E "
         "at character 6, which can change the order in which text and numbers print; remove it"]
+
+
+def test_a_hand_set_status_is_not_data(tmp_path: Path) -> None:
+    tiny(tmp_path, HEAD + "unit: count\nnoun: crimes\nquarters:\n  2016-17-Q1:\n"
+         "    previous: 12\n    rag: {status: green, reason: On track.}\n")
+    assert summary(tmp_path)[-2:] == ["Police", "1.1: No figure or commentary given"]

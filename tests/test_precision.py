@@ -208,3 +208,15 @@ def test_the_rag_basis_tells_close_figures_apart() -> None:
                 "last year")
     assert (rag.status, rag.basis) == (
         "red", "0.06 against last year 0.05: 20.0% off, beyond 5% tolerance")
+
+
+def test_the_noun_agrees_with_the_number_as_printed(tmp_path: Path) -> None:
+    text = HEAD + """unit: count
+noun: crimes
+noun_singular: crime
+decimals: 0
+good: lower
+quarters:
+  2016-17-Q1: {value: 1.2}
+"""
+    assert sentences_of(tmp_path, text, "2016-17-Q1") == ["1 crime."]
