@@ -158,7 +158,7 @@ def test_a_small_change_is_never_printed_as_zero_percent() -> None:
 figures = st.decimals(min_value=0, max_value=10_000, places=3, allow_nan=False,
                       allow_infinity=False)
 SENTENCE = re.compile(
-    r"^(?P<value>[\d,.]+)%? \w+ compared to (?P<previous>[\d,.]+)%? last year"
+    r"^(?P<value>[-+]?[\d,.]+)%? \w+ compared to (?P<previous>[-+]?[\d,.]+)%? last year"
     r"(?:\. (?:(?P<none>No change)|(?P<word>Increase|Reduction) of (?P<amount>[\d,.]+) \w+ "
     r"\((?P<percent>[^)]*)\))\.| \((?:(?P<rnone>no change)|(?P<signed>[-+][\d,.]+), "
     r"(?P<rpercent>[^)]*))\)\.| \((?P<points>[-+]?[\d,.]+) points\)\.)$")
@@ -169,12 +169,14 @@ def _n(text: str) -> Decimal:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(["count", "rate", "percentage"]), st.sampled_from([None, 0, 1, 2]),
-       figures, figures, st.sampled_from(["lower", "higher"]))
+@given(st.sampled_from(["count", "rate", "percentage", "signed-percentage"]),
+       st.sampled_from([None, 0, 1, 2]), figures, figures, st.sampled_from(["lower", "higher"]))
 def test_printed_sentence_never_contradicts_the_printed_figures(
         unit: str, decimals: int | None, new: Decimal, old: Decimal, good: str) -> None:
     if unit == "percentage":
         new, old = new / 100, old / 100
+    if unit == "signed-percentage":
+        new, old = new / 10 - 500, old / 10 - 500
     data: dict = {"ref": "1", "section": "s", "title": "t", "unit": unit, "good": good,
                   "noun": "things", "decimals": decimals,
                   "quarters": {"2016-17-Q1": {"value": new, "previous": old}}}
