@@ -64,3 +64,9 @@ def test_a_20000_digit_commentary_takes_milliseconds(tmp_path: Path) -> None:
     check_commentary("1" * 20_000, [])
     check_commentary("1 " * 10_000, [])
     assert time.perf_counter() - start < 0.5
+
+
+def test_warnings_print_close_figures_apart(tmp_path: Path) -> None:
+    assert warnings(tmp_path, "rate", "0.04", "0.05", "A rise of 0.01.") == [
+        f"{FILE}:12: quarters.2016-17-Q1.commentary: states 'rise of 0.01' but the quarter "
+        "change is -0.01 (0.04 against 0.05)"]
