@@ -42,6 +42,7 @@ class YearResult:
     result: Decimal | None
     achieved: bool | None
     description: str | None
+    revised: str | None = None  # issue 11: why a stated result differs from the quarters
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def year_results(entry: MeasureEntry, spec: SeriesSpec, upto: Period) -> list[Ye
         if target is not None and result is not None and spec.good != "monitor":
             gap = shortfall(result, target, spec.good)
             achieved = gap is not None and gap <= 0
-        results.append(YearResult(fy, target, result, achieved, year.description))
+        results.append(YearResult(fy, target, result, achieved, year.description, year.revised))
     return results
 
 

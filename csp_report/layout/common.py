@@ -22,6 +22,7 @@ from .document import (
     Table,
     Text,
 )
+from .revisions import revision_blocks
 
 
 def header(text: str) -> Cell:
@@ -55,11 +56,16 @@ def _missing(measure: ComputedMeasure, sentences: Sentences) -> list[str]:
     """The reasons a measure's current quarter lacks data, for the chase list."""
     current = measure.current
     if not current.reported:
-        return [f"No return for {current.period.quarter_label}"]
+        return [sentences.wording("summary", part="no-return", scheme="", bad=[],
+                                  quarter=current.period.quarter_label)]
     if current.missing:
         return [sentences.missing(current.missing)]
     reasons = [f"{f.spec.label}: {sentences.missing(f.missing)}"
                for f in current.series if f.missing]
+    if not reasons and not current.commentary and not any(f.has_figures
+                                                          for f in current.series):
+        # A status set by hand is not data.
+        return [sentences.wording("summary", part="no-data", scheme="", bad=[])]
     if any(f.has_figures for f in current.series):  # the others were simply not given
         reasons += [f"{f.spec.label}: no figure given" for f in current.series
                     if not f.has_figures and not f.missing and f.spec.unit != "text"]
@@ -148,6 +154,7 @@ def summary_blocks(computed: ComputedPack,
         blocks += [Paragraph(line, "list") for line in chase[owner]]
     if not chase:
         blocks.append(Paragraph(say("no-missing")))
+    blocks += revision_blocks(computed, sentences)  # figures revised in this period
     return blocks
 
 
