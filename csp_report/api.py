@@ -30,8 +30,10 @@ class Summary:
     periods: int
 
     def __str__(self) -> str:
-        return (f"OK: {self.measures} measures across {self.packs} packs, "
-                f"{self.periods} periods")
+        from .messages import counted
+
+        return (f"OK: {counted(self.measures, 'measure')} across {counted(self.packs, 'pack')}, "
+                f"{counted(self.periods, 'period')}")
 
 
 def summarise(project: Project) -> Summary:

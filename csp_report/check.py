@@ -8,18 +8,29 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .compute.figures import SeriesFigures, series_specs
 from .compute.measures import compute_quarter
-from .compute.numbers import plain
+from .compute.numbers import comparison_places, plain, signed
 from .errors import Problem
 from .model.periods import Period
 from .model.project import MeasureEntry, Project
 
-NUMBER = r"\d[\d,]*(?:\.\d+)?"
+# Small numbers written as words ("a rise of one offence").
+WORDS = {word: Decimal(n) for n, word in enumerate([
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty"])}
+_WORD = "|".join(sorted(WORDS, key=len, reverse=True))
+# A number as written: 3189, 3,189, 4.6, 1,234.5. It starts only where no digit, comma or
+# point is before it, and is matched atomically and not followed by a digit, so the regex
+# never retries a long run of digits from each position: the lint is linear in the text.
+NUMBER = r"(?<![\d.,])(?>\d+(?:,\d{3})*(?:\.\d+)?)(?!\d)"
+WORDED = rf"(?:{NUMBER}|\b(?:{_WORD})\b)"
 _CLAIMS = re.compile(
-    rf"(?P<pair>(?P<value>{NUMBER})%?(?:\s+[^\d\s.;]+){{0,8}}?\s+compared\s+to\s+"
-    rf"(?P<prev>{NUMBER})%?\s+(?:last\s+year|in\s+(?:the\s+)?previous\s+period))"
+    rf"(?P<pair>(?P<value>{WORDED})%?(?:\s+[^\d\s.;]+){{0,8}}?\s+compared\s+to\s+"
+    rf"(?P<prev>{WORDED})%?\s+(?:last\s+year|in\s+(?:the\s+)?previous\s+period))"
     rf"|(?P<ytd>year\s+to\s+date(?:\s+total)?\s+of\s+(?P<ytdvalue>{NUMBER}))"
     rf"|(?P<ytdchange>year\s+to\s+date\s+(?=(?:rise|increase|reduction|decrease|fall)\s))"
-    rf"|(?P<change>(?P<word>increase|reduction|rise|decrease|fall|drop)\s+of\s+(?P<amount>{NUMBER}))"
+    rf"|(?P<change>(?P<word>increase|reduction|rise|decrease|fall|drop)\s+of\s+"
+    rf"(?P<amount>{WORDED}))"
     rf"|(?P<slash>(?P<slashvalue>{NUMBER})(?:\s+[^\d\s/]+){{0,6}}?\s*/"
     rf"(?P<slashsign>[+-])(?P<slashamount>{NUMBER})(?![\d.,]*%))"
     rf"|(?P<pct>(?:\(|equating\s+to\s+|/)(?P<pctvalue>[+-]?{NUMBER})%)",
@@ -57,8 +68,26 @@ def _contexts(figures: list[SeriesFigures]) -> list[Context]:
     return found
 
 
+def _apart(a: Decimal, b: Decimal) -> tuple[str, str]:
+    """Two figures printed at places that tell them apart."""
+    places = comparison_places([(a, b)], 1)
+    return plain(a, places), plain(b, places)
+
+
+def _against(context: Context) -> str:
+    assert context.previous is not None
+    value, previous = _apart(context.value, context.previous)
+    return f"{value} against {previous}"
+
+
+def _signed_change(context: Context) -> str:
+    assert context.previous is not None and context.change is not None
+    return signed(context.change, comparison_places([(context.value, context.previous)], 1))
+
+
 def _num(text: str) -> Decimal:
-    return Decimal(text.replace(",", ""))
+    word = WORDS.get(text.lower())
+    return word if word is not None else Decimal(text.replace(",", ""))
 
 
 def _as_stated(number: Decimal, stated: str) -> Decimal:
@@ -74,21 +103,23 @@ def _pct_text(number: Decimal) -> str:
 def check_commentary(text: str, figures: list[SeriesFigures]) -> list[str]:
     """Each contradiction between a commentary and the figures, as a sentence."""
     contexts = _contexts(figures)
-    current: Context | None = None
+    # A change stated before any figure is about the quarter, when the measure has one series.
+    current: Context | None = contexts[0] if len(figures) == 1 and contexts else None
     found: list[str] = []
     for match in _CLAIMS.finditer(text):
         if match["pair"]:
             value, prev = _num(match["value"]), _num(match["prev"])
             current = next((c for c in contexts if c.value == value), None)
             if current and current.previous is not None and current.previous != prev:
-                found.append(f"states '{value} compared to {plain(prev)} last year' but last "
-                             f"year's {current.what} figure is {plain(current.previous)}")
+                said, known = _apart(prev, current.previous)
+                found.append(f"states '{value} compared to {said} last year' but last "
+                             f"year's {current.what} figure is {known}")
         elif match["ytd"]:
             ytd = _num(match["ytdvalue"])
             current = next((c for c in contexts if c.what == "year to date"), current)
             if current and current.value != ytd and current.what == "year to date":
-                found.append(f"states a year to date of {plain(ytd)}; computed "
-                             f"{plain(current.value)}")
+                said, known = _apart(ytd, current.value)
+                found.append(f"states a year to date of {said}; computed {known}")
         elif match["ytdchange"]:
             current = next((c for c in contexts if c.what == "year to date"), current)
         elif match["change"] or match["slash"]:
@@ -105,8 +136,7 @@ def check_commentary(text: str, figures: list[SeriesFigures]) -> list[str]:
             if sign * amount != current.change:
                 word = match[0][match[0].index("/") + 1:] if match["slash"] else match[0]
                 found.append(f"states '{word}' but the {current.what} change is "
-                             f"{'+' if current.change > 0 else ''}{plain(current.change)}"
-                             f" ({plain(current.value)} against {plain(current.previous)})")
+                             f"{_signed_change(current)} ({_against(current)})")
         elif match["pct"] and current is not None and current.percent is not None:
             stated_text = match["pctvalue"]
             stated = _num(stated_text.lstrip("+"))
@@ -114,8 +144,7 @@ def check_commentary(text: str, figures: list[SeriesFigures]) -> list[str]:
             signed = stated_text[0] in "+-"
             if (stated != computed) if signed else (abs(stated) != abs(computed)):
                 found.append(f"states {stated_text}% but the {current.what} change is "
-                             f"{_pct_text(computed)} ({plain(current.value)} against "
-                             f"{plain(current.previous)})")
+                             f"{_pct_text(computed)} ({_against(current)})")
     return found
 
 

@@ -13,6 +13,11 @@ from .errors import Problem
 from .loader import Document
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """'1 measure', '2 measures', '0 packs': a count with its noun in the right number."""
+    return f"{count:,} {singular if count == 1 else plural or singular + 's'}"
+
+
 def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
     """' (did you mean 'x'?)' when a choice is close to the word, else ''."""
     options = list(choices)

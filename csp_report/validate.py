@@ -7,11 +7,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .compute.figures import quarters_total, revisions, series_specs
+from .compute.numbers import plain
 from .errors import InvalidProject, Problem
 from .loader import REPORT_FILE, Document, RawProject
-from .messages import did_you_mean, problems_from
+from .messages import counted, did_you_mean, problems_from
 from .model.measure import Figures, Measure, Quarter
-from .model.periods import Period
+from .model.periods import FinancialYear, Period
 from .model.project import MeasureEntry, Project, ref_key
 from .model.report import Report
 from .validate_layout import check_measure, check_ref_shown, check_report
@@ -40,14 +42,17 @@ def validate(raw: RawProject) -> Project:
     if report is not None and raw.report is not None:
         problems.extend(check_report(report, raw.report))
     refs: dict[tuple[str, str], str] = {}
+    unparsed: set[str] = set()
     for pack_id, doc in raw.measures:
         if report is not None:
             problems.extend(_check_references(doc, report, pack_id, refs))
         problems.extend(_check_period_order(doc))
         measure = _parse(Measure, doc, problems)
         if measure is None:
+            unparsed.add(pack_id)
             continue
-        problems.extend(_check_measure(measure, doc))
+        own = _check_measure(measure, doc)
+        problems.extend(own or _check_history(MeasureEntry(pack_id, measure, doc)))
         if report is not None and pack_id in report.packs:
             problems.extend(check_measure(measure, doc, report, pack_id))
         if report is not None and pack_id in report.packs:
@@ -57,10 +62,34 @@ def validate(raw: RawProject) -> Project:
         entries.sort(key=lambda e: (order.index(e.measure.section)
                                     if e.measure.section in order else 0,
                                     ref_key(e.measure.ref or ""), e.file))
+    if report is not None and raw.report is not None:
+        problems.extend(_check_packs_have_data(report, raw.report, measures, unparsed))
     if problems:
         raise InvalidProject(problems)
     assert report is not None
     return Project(raw.root, report, measures)
+
+
+def _check_packs_have_data(report: Report, doc: Document,
+                           measures: dict[str, list[MeasureEntry]],
+                           unparsed: set[str]) -> list[Problem]:
+    """What build would refuse: a pack with no measures, or none with a quarter to build."""
+    problems = []
+    for pack_id in report.packs:
+        where = ("packs", pack_id)
+        if not measures[pack_id] and pack_id not in unparsed:
+            problems.append(Problem(doc.file, doc.line_of(where), f"packs.{pack_id}",
+                                    f"pack '{pack_id}' has no measures: add one YAML file per "
+                                    f"measure under data/measures/{pack_id}/"))
+        elif pack_id not in unparsed and not any(e.measure.quarters
+                                                 for e in measures[pack_id]):
+            count = len(measures[pack_id])
+            which = "its one measure has no quarter" if count == 1 else \
+                f"none of its {counted(count, 'measure')} has a quarter"
+            problems.append(Problem(doc.file, doc.line_of(where), f"packs.{pack_id}",
+                                    f"pack '{pack_id}' has no data for any period: {which}, "
+                                    "so there is nothing to build"))
+    return problems
 
 
 def _check_references(doc: Document, report: Report, pack_id: str,
@@ -89,6 +118,36 @@ def _check_references(doc: Document, report: Report, pack_id: str,
         if first != doc.file:
             problems.append(Problem(doc.file, doc.line_of(("ref",)), "ref",
                                     f"'{ref}' is already used by {first}"))
+    return problems
+
+
+def _check_history(entry: MeasureEntry) -> list[Problem]:
+    """A typed 'previous' or 'ytd_previous' that differs from the measure's own figures of
+    last year is a revision: it needs the reason in 'revised:'."""
+    problems = []
+    specs = series_specs(entry.measure)
+    for year_id, year in entry.measure.years.items():
+        total = quarters_total(entry, specs[0], FinancialYear.parse(year_id))
+        if year.result is not None and total is not None and total != year.result \
+                and year.revised is None:
+            path = ("years", year_id, "result")
+            problems.append(Problem(
+                entry.file, entry.document.line_of(path), ".".join(path),
+                f"{plain(year.result)} differs from {plain(total)}, the year's total from its "
+                "quarters in this file; if the source revised it, say why in 'revised:', else "
+                "leave it out: it is taken from there"))
+    for spec in specs:
+        for pid in entry.measure.quarters:
+            for revision in revisions(entry, spec, Period.parse(pid)):
+                if revision.reason is not None or revision.field == "ytd":
+                    continue  # a year to date is checked with the running totals
+                path = ("quarters", pid) + (
+                    ("figures", spec.id) if entry.measure.series else ()) + (revision.field,)
+                problems.append(Problem(
+                    entry.file, entry.document.line_of(path), ".".join(path),
+                    f"{plain(revision.typed)} differs from {plain(revision.known)} at "
+                    f"{revision.source}; if the source revised it, say why in 'revised:', "
+                    "else leave it out: it is taken from there"))
     return problems
 
 
@@ -123,6 +182,11 @@ def _check_measure(measure: Measure, doc: Document) -> list[Problem]:
         if unit == "rank" and good == "higher":
             add(path + ("good",), "a rank is better when lower (1st is best): use good: lower "
                                   "or monitor")
+    for path, unit, per in [((), measure.unit, measure.per)] + [
+            (("series", sid), s.unit or measure.unit, s.per)
+            for sid, s in (measure.series or {}).items()]:
+        if per is not None and unit != "rate":
+            add(path + ("per",), f"'per' is the denominator of a rate; this {unit} has none")
     if measure.series and measure.years:
         add(("years",), "yearly targets and results are for single-series measures; give each "
                         "series a baseline instead")
@@ -136,6 +200,9 @@ def _check_measure(measure: Measure, doc: Document) -> list[Problem]:
     for year_id, year in measure.years.items():
         _check_number(("years", year_id, "target"), year.target, measure.unit, add)
         _check_number(("years", year_id, "result"), year.result, measure.unit, add)
+    for sid in (measure.series or {"": None}):
+        if (units.get(sid, measure.unit)) == "count" and measure.additive:
+            _check_running_totals(measure, sid, add)
     for pid, quarter in measure.quarters.items():
         _check_quarter(measure, ("quarters", pid), quarter, add)
         groups: dict[str, Figures] = quarter.figures or {"": quarter}
@@ -143,6 +210,53 @@ def _check_measure(measure: Measure, doc: Document) -> list[Problem]:
             where = ("quarters", pid) + (("figures", sid) if sid else ())
             _check_figures(where, figures, units.get(sid, measure.unit), measure.additive, add)
     return problems
+
+
+REVISE_HINT = "if the source revised its figures, say why in 'revised:'"
+
+
+def _check_running_totals(measure: Measure, sid: str, add: Any) -> None:
+    """A count that adds up over the year: each given year to date must be the previous
+    quarter's (given, or the sum of its quarters) plus this quarter's figure, and can never
+    fall. Checked for this year's figures and for last year's, unless the entry is 'revised'."""
+    years: dict[str, dict[int, tuple[str, Figures]]] = {}
+    for pid, quarter in measure.quarters.items():
+        period = Period.parse(pid)
+        figures = (quarter.figures or {}).get(sid) if sid else quarter
+        if figures is not None:
+            years.setdefault(period.year.id, {})[period.number] = (pid, figures)
+    for quarters in years.values():
+        for field, ytd_field, whose in (("value", "ytd", ""),
+                                        ("previous", "ytd_previous", "last year's ")):
+            known: Decimal | None = Decimal(0)
+            known_at = ""
+            for number in range(1, 5):
+                pid, figures = quarters.get(number, ("", Figures()))
+                value, ytd = getattr(figures, field), getattr(figures, ytd_field)
+                if ytd is not None and known is not None and figures.revised is None:
+                    where = ("quarters", pid) + (("figures", sid) if sid else ()) + (ytd_field,)
+                    _check_total(where, whose, value, ytd, known, known_at, add)
+                if ytd is not None:
+                    known, known_at = ytd, pid
+                elif value is not None and known is not None:
+                    known, known_at = known + value, f"{pid} (the sum of its quarters)"
+                else:
+                    known = None
+
+
+def _check_total(where: tuple[Any, ...], whose: str, value: Decimal | None, ytd: Decimal,
+                 known: Decimal, known_at: str, add: Any) -> None:
+    if not known_at:  # the first quarter: the year to date is the quarter's figure
+        if value is not None and value != ytd:
+            add(where, f"{whose}year to date {plain(ytd)} is not the first quarter's figure "
+                       f"{plain(value)} ({REVISE_HINT})")
+    elif ytd < known:
+        add(where, f"{whose}year to date {plain(ytd)} is lower than {plain(known)} at "
+                   f"{known_at}; a count's year to date cannot fall ({REVISE_HINT})")
+    elif value is not None and known + value != ytd:
+        add(where, f"{whose}year to date {plain(ytd)} does not add up: {plain(known)} at "
+                   f"{known_at} plus this quarter's {plain(value)} is {plain(known + value)} "
+                   f"({REVISE_HINT})")
 
 
 def _check_quarter(measure: Measure, base: tuple[Any, ...], quarter: Quarter, add: Any) -> None:
@@ -185,6 +299,7 @@ def _check_number(path: tuple[Any, ...], number: Decimal | None, unit: str, add:
     if number is None:
         return
     if unit == "percentage" and not Decimal(0) <= number <= Decimal(100):
-        add(path, f"a percentage must be between 0 and 100, got {number}")
+        add(path, f"a percentage must be between 0 and 100, got {number}; for a change or a "
+                  "distance that may be negative or over 100 use unit: signed-percentage")
     elif unit in ("count", "rank") and number < 0:
         add(path, f"a {unit} cannot be negative, got {number}")

@@ -74,7 +74,8 @@ KINDS = {
     "previous": ("Same period last year", "17"),
     "change": ("Change", "-3 (-17.6%)"),
     "ytd": ("Year to date", "44 robberies compared to 42 last year (+4.8%)"),
-    "year-result": ("Year result", "2022/23 - 15% reduction on the baseline - in progress"),
+    "year-result": ("Year result", "2022/23 - Target 101 robberies (15% reduction on the "
+                    "baseline) - in progress"),
     "status": ("RAG", "Green"),
     "travel": ("Direction of travel", "\u2191 Better"),
 }

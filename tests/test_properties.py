@@ -58,16 +58,23 @@ def test_quarter_derived_from_ytd_matches_the_quarter(quarters: list[tuple[int, 
 @settings(max_examples=500, deadline=None)
 @given(counts, counts)
 def test_printed_percentage_is_the_exact_ratio_rounded_half_up(new: int, old: int) -> None:
-    # An independent recomputation: exact fractions and integer rounding, no Decimal.
+    # An independent recomputation: exact fractions and integer rounding, no Decimal. One
+    # place, or more while a real change would print as zero ("never 0.0% for a change").
     text = percent(Change.between(Decimal(new), Decimal(old)).percent)
     if old == 0:
         assert text == "n/a"
         return
-    tenths = Fraction(new - old, old) * 1000  # the change in tenths of a per cent
-    magnitude = (abs(tenths) * 2 + 1) // 2     # half up, away from zero
-    value = magnitude if tenths >= 0 else -magnitude
-    expected = f"{'+' if value > 0 else '-' if value < 0 else ''}{abs(value) // 10:,}." \
-               f"{abs(value) % 10}%"
+    ratio = Fraction(new - old, old) * 100  # the change in per cent
+    places = 1
+    while True:
+        scaled = abs(ratio) * 10 ** places
+        magnitude = (scaled * 2 + 1) // 2     # half up, away from zero
+        if magnitude or new == old or places >= 6:
+            break
+        places += 1
+    sign = "+" if magnitude and ratio > 0 else "-" if magnitude and ratio < 0 else ""
+    whole, part = divmod(int(magnitude), 10 ** places)
+    expected = f"{sign}{whole:,}.{part:0{places}d}%"
     assert text == expected
 
 

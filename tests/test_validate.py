@@ -125,7 +125,8 @@ def test_percentage_over_100(project: Path) -> None:
         "value: 10", "value: 100.5")
     assert only_problem(project, text) == (
         f"{NEW}:10: quarters.2016-17-Q1.value: a percentage must be between 0 and 100, "
-        "got 100.5")
+        "got 100.5; for a change or a distance that may be negative or over 100 use unit: "
+        "signed-percentage")
 
 
 def test_negative_count(project: Path) -> None:
@@ -231,7 +232,8 @@ def test_a_series_is_checked_against_its_own_unit(project: Path) -> None:
     write(project / NEW, text)
     assert problems(project) == [
         f"{NEW}:14: quarters.2016-17-Q1.figures.share.value: a percentage must be between 0 "
-        "and 100, got 150",
+        "and 100, got 150; for a change or a distance that may be negative or over 100 use "
+        "unit: signed-percentage",
         f"{NEW}:15: quarters.2016-17-Q1.figures.count.value: a count cannot be negative, got -3"]
 
 

@@ -10,12 +10,13 @@ from ..model.measure import Missing
 from ..model.periods import FinancialYear, Period
 from ..model.project import MeasureEntry, Project
 from ..model.report import Pack, Section
-from ..model.status import RagRules, Scheme
+from ..model.status import Outcome, RagRules, Scheme
 from .figures import SeriesFigures, SeriesSpec, compute_series, series_specs, year_figure
 from .rag import AppliedRule, Rag, Travel, judge, shortfall, travel, worst
 
 # A RAG outcome as the rule's outcome a scheme maps to its own words.
-OUTCOME = {"green": "met", "amber": "near", "red": "missed", "grey": "unrated"}
+OUTCOME: dict[str, Outcome] = {"green": "met", "amber": "near", "red": "missed",
+                               "grey": "unrated"}
 GIVEN_TRAVEL = {"better": Travel("Better", "\u2191"), "worse": Travel("Worse", "\u2193"),
                 "no-change": Travel("No change", "\u2192"), "up": Travel("Up", "\u2191"),
                 "down": Travel("Down", "\u2193")}
@@ -41,6 +42,7 @@ class YearResult:
     result: Decimal | None
     achieved: bool | None
     description: str | None
+    revised: str | None = None  # issue 11: why a stated result differs from the quarters
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ def year_results(entry: MeasureEntry, spec: SeriesSpec, upto: Period) -> list[Ye
         if target is not None and result is not None and spec.good != "monitor":
             gap = shortfall(result, target, spec.good)
             achieved = gap is not None and gap <= 0
-        results.append(YearResult(fy, target, result, achieved, year.description))
+        results.append(YearResult(fy, target, result, achieved, year.description, year.revised))
     return results
 
 

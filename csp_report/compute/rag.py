@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .numbers import HUNDRED, plain, round1
+from .numbers import HUNDRED, comparison_places, plain, round1
 
 WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "grey": "Grey"}
 SEVERITY = {"grey": 0, "green": 1, "amber": 2, "red": 3}
@@ -56,7 +56,8 @@ def judge(actual: Decimal, comparator: Decimal, good: str, rule: str, tolerance:
           last_year: Decimal | None, against: str) -> Rag:
     """Apply a RAG rule to a figure and what it is measured against ('target', 'last year')."""
     gap = shortfall(actual, comparator, good)
-    basis = f"{plain(actual)} against {against} {plain(comparator)}"
+    places = comparison_places([(actual, comparator)], 1)  # issue 11: never "0.1 against 0.1"
+    basis = f"{plain(actual, places)} against {against} {plain(comparator, places)}"
     if rule == "change":
         return _judge_change(gap, basis, tolerance)
     if gap is not None and gap <= 0:

@@ -3,6 +3,8 @@ and its status."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..compute.measures import ComputedMeasure, ComputedQuarter
 from ..model.status import Scheme
 from ..sentences import Sentences
@@ -32,7 +34,7 @@ def update_paragraphs(quarter: ComputedQuarter, sentences: Sentences,
 
 
 def measure_paragraphs(measure: ComputedMeasure, sentences: Sentences,
-                       parts: list[str]) -> tuple[Content, ...]:
+                       parts: Sequence[str]) -> tuple[Content, ...]:
     """The measure's own cell: the parts the column shows, in order (title, detail,
     baseline, yearly results, this year's target)."""
     paragraphs: list[Content] = []

@@ -10,21 +10,33 @@ from ..model.columns import table_columns
 from ..model.status import Scheme, Status
 from ..sentences import Sentences
 from .colours import text_on
-from .document import Cell, Contents, ContentsEntry, Heading, Page, Paragraph, Row, Table, Text
+from .document import (
+    Cell,
+    Content,
+    Contents,
+    ContentsEntry,
+    Heading,
+    Page,
+    Paragraph,
+    Row,
+    Table,
+    Text,
+)
+from .revisions import revision_blocks
 
 
 def header(text: str) -> Cell:
     return Cell((Text(text, "header"),), header=True, scope="col")
 
 
-def cell(*paragraphs: Text, **options: object) -> Cell:
+def cell(*paragraphs: Content, **options: object) -> Cell:
     return Cell(tuple(paragraphs), **options)  # type: ignore[arg-type]
 
 
 def cover(computed: ComputedPack, data_date: str) -> Page:
     """The cover: partnership, plan, pack title, period, note, and the data date line."""
     report = computed.project.report
-    blocks = [
+    blocks: list[Heading | Paragraph] = [
         Paragraph(report.partnership, "cover-partnership"),
         Paragraph(report.plan.title, "cover-plan"),
         Heading(computed.pack.title, 1, "title"),
@@ -44,11 +56,16 @@ def _missing(measure: ComputedMeasure, sentences: Sentences) -> list[str]:
     """The reasons a measure's current quarter lacks data, for the chase list."""
     current = measure.current
     if not current.reported:
-        return [f"No return for {current.period.quarter_label}"]
+        return [sentences.wording("summary", part="no-return", scheme="", bad=[],
+                                  quarter=current.period.quarter_label)]
     if current.missing:
         return [sentences.missing(current.missing)]
     reasons = [f"{f.spec.label}: {sentences.missing(f.missing)}"
                for f in current.series if f.missing]
+    if not reasons and not current.commentary and not any(f.has_figures
+                                                          for f in current.series):
+        # A status set by hand is not data.
+        return [sentences.wording("summary", part="no-data", scheme="", bad=[])]
     if any(f.has_figures for f in current.series):  # the others were simply not given
         reasons += [f"{f.spec.label}: no figure given" for f in current.series
                     if not f.has_figures and not f.missing and f.spec.unit != "text"]
@@ -137,6 +154,7 @@ def summary_blocks(computed: ComputedPack,
         blocks += [Paragraph(line, "list") for line in chase[owner]]
     if not chase:
         blocks.append(Paragraph(say("no-missing")))
+    blocks += revision_blocks(computed, sentences)  # figures revised in this period
     return blocks
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from .types import Count, Identifier, LongText, Number, PeriodId, Strict, Text, YearId
 
-Unit = Literal["count", "percentage", "rate", "rank", "text"]
+Decimals = Annotated[int, Field(ge=0, le=6, description="Decimal places figures print at "
+                                "(default: 1; 0 for ranks); a comparison shows more where "
+                                "two different figures would otherwise print the same")]
+PER = ("A rate's denominator, printed after the figure: '1,000 population' prints "
+       "'4.6 offences per 1,000 population'")
+
+Unit = Literal["count", "percentage", "signed-percentage", "rate", "rank", "text"]
 Good = Literal["lower", "higher", "monitor"]
 MissingState = Literal["not-available", "to-follow", "not-collected", "no-update"]
 Travel = Literal["better", "worse", "no-change", "up", "down"]
@@ -46,6 +52,10 @@ class Figures(Strict):
         None, description="The figure's own reference period, printed with it, e.g. "
         "'12 months to September 2012'")
     missing: Missing | None = None
+    revised: Text | None = Field(
+        None, min_length=1, description="Why these figures differ from earlier ones (the source "
+        "revised them): allows a year to date that does not add up, or a 'previous' that "
+        "differs from the measure's own history; printed in the pack as '[r] revised'")
 
     @model_validator(mode="after")
     def _missing_or_figures(self) -> Figures:
@@ -92,6 +102,8 @@ class Series(Strict):
     noun: Text | None = Field(None, description="Overrides the measure's noun")
     noun_singular: Text | None = None
     baseline: Baseline | None = None
+    decimals: Decimals | None = None
+    per: Text | None = Field(None, description=PER)
 
 
 class Year(Strict):
@@ -100,6 +112,8 @@ class Year(Strict):
     target: Number | None = None
     result: Number | None = Field(None, description="The year's figure when no quarters are kept")
     description: Text | None = Field(None, description="e.g. 'Baseline of 1,440 offences'")
+    revised: Text | None = Field(None, min_length=1, description="Why a stated result "
+                                 "differs from the total of the year's quarters in this file")
 
 
 class Measure(Strict):
@@ -116,6 +130,8 @@ class Measure(Strict):
     noun: Text = Field("", description="What the figure counts, e.g. 'incidents'")
     noun_singular: Text | None = Field(None, description="e.g. 'incident'")
     good: Good = "monitor"
+    decimals: Decimals | None = None
+    per: Text | None = Field(None, description=PER)
     additive: bool = Field(
         True, description="Count quarters add up to the year (false for rolling 12-month "
         "counts: the year's figure is then the last quarter's)")

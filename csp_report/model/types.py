@@ -15,6 +15,9 @@ from .periods import FinancialYear, Period
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 LARGEST = Decimal(10) ** 15  # far beyond any figure, well within exact decimal arithmetic
+# Bidirectional controls reorder how text prints ("51" shown as "15"); marks (U+200E/F) are
+# harmless and allowed.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -65,6 +68,13 @@ def _text(value: str) -> str:
             "contains the control character U+{code} at character {pos}; remove it",
             {"code": f"{ord(match[0]):04X}", "pos": match.start() + 1},
         )
+    bidi = _BIDI.search(value)
+    if bidi:
+        raise PydanticCustomError(
+            "bidi_character",
+            "contains the bidirectional control character U+{code} at character {pos}, which "
+            "can change the order in which text and numbers print; remove it",
+            {"code": f"{ord(bidi[0]):04X}", "pos": bidi.start() + 1})
     # A character without a glyph would print as an empty box (and fails the PDF build).
     missing = unprintable(value)
     if missing:
