@@ -214,9 +214,12 @@ def test_revising_a_figure_needs_a_reason_and_records_it(small: Path) -> None:
                            "police recount after audit")
     assert code == 0, output
     text = (small / "data/measures/p/robbery.yaml").read_text()
-    assert "    value: 12  # revised: police recount after audit (was 11)\n" in text
-    assert text.replace("    value: 12  # revised: police recount after audit (was 11)\n",
-                        "    value: 11\n") == ROBBERY
+    assert text == ROBBERY.replace(
+        "    value: 11\n    previous: 13\n",
+        "    value: 12\n    previous: 13\n    revised: police recount after audit\n")
+    project = open_project(small)
+    assert project.measures["p"][0].measure.quarters["2023-24-Q2"].revised == \
+        "police recount after audit"
 
 
 def test_a_missing_figure_that_arrives_replaces_the_state(small: Path) -> None:
@@ -579,3 +582,30 @@ def test_a_return_saved_by_libreoffice_imports(small: Path, tmp_path: Path) -> N
     assert (small / "data/measures/p/robbery.yaml").read_text() == ROBBERY + (
         "  2023-24-Q3:\n    value: 9\n    commentary: |-\n      Saved & sent\n"
         "      from LibreOffice\n")
+
+
+YTD = """\
+ref: "2.1"
+section: s
+title: Burglary
+owner: fire
+unit: count
+good: lower
+quarters:
+  2023-24-Q1: {value: 10, ytd: 10}
+"""
+
+
+def test_a_return_that_would_make_the_data_inconsistent_is_refused(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj", REPORT, {"p/burglary.yaml": YTD,
+                                                    "p/fires.yaml": FIRES})
+    [path] = export_returns(open_project(root), "2023-24-Q2", "fire")
+    _fill(path, {"I7": 5, "J7": 30})
+    digest = _digest(root)
+    code, output = _import(root, "returns/fire-2023-24-Q2.xlsx")
+    assert (code, output) == (1, (
+        "Error: 1 problem found; no measure file was changed:\n"
+        "returns/fire-2023-24-Q2.xlsx:Measures!J7: ytd: year to date 30 does not add up: 10 at "
+        "2023-24-Q1 plus this quarter's 5 is 15 (if the source revised its figures, say why in "
+        "'revised:')\n"))
+    assert _digest(root) == digest

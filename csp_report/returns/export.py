@@ -78,6 +78,10 @@ def _validations(project: Project, lines: list[Line]) -> dict[str, DataValidatio
                            "to 100, e.g. 34.7 for 34.7%.",
                            "A percentage is a number from 0 to 100.",
                            operator="between", formula1="0", formula2="100"),
+        "signed-percentage": rule("decimal", "A percentage", "Enter the percentage as a "
+                                  "number, e.g. -14.5 for -14.5%.",
+                                  "The figure is a number.", operator="between",
+                                  formula1="-1000000000", formula2="1000000000"),
         "rate": rule("decimal", "A number", "Enter the figure as a number, 0 or more.",
                      "The figure is a number, 0 or more.",
                      operator="greaterThanOrEqual", formula1="0"),
@@ -122,8 +126,12 @@ def _locked_values(line: Line, project: Project, period: Period) -> dict[str, An
     """The grey cells of a row: what the data says about the measure and its history."""
     m = line.measure
     unit = spec.UNIT_WORDS[line.unit]
-    noun = ((m.series or {}).get(line.series) and m.series[line.series].noun) or m.noun
-    if noun and line.unit in ("count", "rate"):
+    series = (m.series or {}).get(line.series)
+    noun = (series.noun if series else None) or m.noun
+    per = (getattr(series, "per", None) if series else None) or getattr(m, "per", None)
+    if line.unit == "rate" and per:
+        unit += f" (per {per})"
+    elif noun and line.unit in ("count", "rate"):
         unit += f" ({noun})"
     year = m.years.get(period.year.id)
     target = year.target if year and not m.series else None

@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import CspReportError, InvalidProject, UsageError
+from ..errors import CspReportError, InvalidProject, Problem, UsageError
 from ..loader import load_project, parse_yaml
 from ..model.periods import Period
 from ..model.project import Project
@@ -117,6 +117,8 @@ def import_returns(project: Project, files: list[Path], *, dry_run: bool = False
     if problems:
         raise InvalidReturns(problems)
     files_changed: dict[str, FileChange] = {}
+    cells: dict[tuple[str, str], dict[tuple[str, ...], str]] = {
+        (c.entry.file, c.period.id): c.cells for c in changes}
     for change in sorted(changes, key=lambda c: (c.entry.file, c.period)):
         name = change.entry.file
         if name not in files_changed:
@@ -124,18 +126,19 @@ def import_returns(project: Project, files: list[Path], *, dry_run: bool = False
             text = path.read_bytes().decode("utf-8-sig")
             files_changed[name] = FileChange(path, name, text, text)
         file = files_changed[name]
-        file.after = rewrite(file.after, name, change.period.id, change.quarter,
-                             change.revisions)
+        file.after = rewrite(file.after, name, change.period.id, change.quarter)
         file.what.append(f"{change.period.id}: {', '.join(dict.fromkeys(change.what))}"
                          if change.what else change.period.id)
-    _validate_with(project, files_changed)
+    _validate_with(project, files_changed, cells)
     if not dry_run and files_changed:
         replace_all(project.root, list(files_changed.values()))
     return ImportResult(returns, list(files_changed.values()), not dry_run)
 
 
-def _validate_with(project: Project, files: dict[str, FileChange]) -> None:
-    """The project as it would be after the import must pass `validate`."""
+def _validate_with(project: Project, files: dict[str, FileChange],
+                   cells: dict[tuple[str, str], dict[tuple[str, ...], str]]) -> None:
+    """The project as it would be after the import must pass `validate`; a problem with a
+    figure the import wrote is told at the workbook's cell."""
     raw = load_project(project.root)
     for i, (pack, doc) in enumerate(raw.measures):
         if doc.file in files:
@@ -146,7 +149,19 @@ def _validate_with(project: Project, files: dict[str, FileChange]) -> None:
     try:
         validate(raw)
     except InvalidProject as err:
-        raise InvalidReturns([f"after the import, {p}" for p in err.problems]) from None
+        raise InvalidReturns([_at_cell(p, cells) for p in err.problems]) from None
+
+
+def _at_cell(problem: Problem, cells: dict[tuple[str, str], dict[tuple[str, ...], str]]
+             ) -> str:
+    parts = problem.field.split(".")
+    if len(parts) > 2 and parts[0] == "quarters":
+        known = cells.get((problem.file, parts[1]), {})
+        path = tuple(parts[2:])
+        for end in range(len(path), 0, -1):
+            if path[:end] in known:
+                return f"{known[path[:end]]}: {'.'.join(path)}: {problem.message}"
+    return f"after the import, {problem}"
 
 
 def replace_all(root: Path, files: list[FileChange]) -> None:

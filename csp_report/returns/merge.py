@@ -18,17 +18,13 @@ from . import cells, spec
 from .read import Returned, ReturnProblem, RowReturn
 
 QUARTER_ORDER = ("value", "previous", "ytd", "ytd_previous", "baseline", "out_of", "covering",
-                 "missing", "figures", "commentary", "rag", "status", "travel", "narratives",
-                 "fields")
-
-# Before the same quarter last year was derived from a measure's history, the pack needed it
-# typed: the import copies it from last year's figure (the grey cell of the return).
-COPY_HISTORY_PREVIOUS = True
-
+                 "decimals", "revised", "missing", "figures", "commentary", "rag", "status",
+                 "travel", "narratives", "fields")
 
 @dataclass(frozen=True)
 class Revision:
-    """A figure the import replaced, with the reason given by --revise."""
+    """A figure the import replaced, with the reason given by --revise (written as the
+    figures' `revised:` note, which the pack prints as '[r] revised')."""
 
     path: tuple[str, ...]   # inside the quarter, e.g. ('figures', 'police', 'value')
     old: Any
@@ -46,6 +42,7 @@ class Change:
     created: bool
     revisions: list[Revision] = field(default_factory=list)
     what: list[str] = field(default_factory=list)
+    cells: dict[tuple[str, ...], str] = field(default_factory=dict)  # path: 'x.xlsx:Sheet!I6'
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -111,7 +108,17 @@ def _merge(rows: list[tuple[Returned, RowReturn]], period: Period, revise: str |
             base: tuple[str, ...] = ("figures", row.line.series)
         else:
             target, base = quarter, ()
+        for key, cell in row.cells.items():
+            if key.startswith("narrative:"):
+                path: tuple[str, ...] = ("narratives", key.split(":", 1)[1])
+            else:
+                path = (base if key in spec.FIGURE_FIELDS + ("missing",) else ()) + (key,)
+            change.cells[path] = f"{where}:{cell}"
+        revised = len(change.revisions)
         _figures(row, target, quarter, base, conflict, change, period)
+        if revise and len(change.revisions) > revised and target.get("revised") != revise:
+            target["revised"] = revise
+            change.what.append(".".join(base + ("revised",)))
         if row.line.first:
             _texts(row, quarter, change)
     _tidy(quarter, list(entry.measure.series or {}))
@@ -148,11 +155,6 @@ def _figures(row: RowReturn, target: dict[str, Any], quarter: dict[str, Any],
     if given:
         for holder in (target, quarter):
             holder.pop("missing", None)
-        if COPY_HISTORY_PREVIOUS and target.get("previous") is None and \
-                target.get("value") is not None:
-            last = row.line.figures(period.same_quarter_last_year())
-            if last is not None and last.value is not None:
-                target["previous"] = last.value
     missing = row.values.get("missing")
     if missing is not None:
         new = {"state": missing.state, "reason": missing.reason}

@@ -79,7 +79,8 @@ def letter(index: int) -> str:
 
 
 STATE_WORDS = {state: MISSING_WORDS[state] for state in MISSING_WORDS}
-UNIT_WORDS = {"count": "count", "percentage": "percentage (0 to 100)", "rate": "rate",
+UNIT_WORDS = {"count": "count", "percentage": "percentage (0 to 100)",
+              "signed-percentage": "percentage (may be negative)", "rate": "rate",
               "rank": "rank (1 = best)", "text": "text update"}
 GOOD_WORDS = {"lower": "lower", "higher": "higher", "monitor": "monitored"}
 FIGURE_FIELDS = ("value", "previous", "ytd", "ytd_previous")

@@ -19,10 +19,10 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from ..errors import CspReportError
 from ..loader import parse_yaml
-from .merge import QUARTER_ORDER, Revision
+from .merge import QUARTER_ORDER
 
 FIGURE_KEYS = ("value", "previous", "ytd", "ytd_previous", "baseline", "out_of", "covering",
-               "missing")
+               "decimals", "revised", "missing")
 
 
 class RewriteError(CspReportError):
@@ -117,28 +117,6 @@ def _assign(node: CommentedMap, new: dict[str, Any]) -> None:
             node.insert(_position(node, key, list(QUARTER_ORDER)), key, _node(value, key))
 
 
-def _note(quarter: CommentedMap, revision: Revision) -> None:
-    """Record a revision as a comment on the revised line (until the model has a field)."""
-    parent: Any = quarter
-    for part in revision.path[:-1]:
-        parent = parent[part]
-    key = revision.path[-1]
-    if parent.fa.flow_style():
-        parent.fa.set_block_style()
-    was = _said(revision.old)
-    reason = " ".join(revision.reason.split())
-    parent.yaml_add_eol_comment(f"# revised: {reason} (was {was})", key)
-
-
-def _said(value: Any) -> str:
-    if isinstance(value, dict):
-        return f"missing: {value.get('state')}"
-    plain = _plain(value)
-    if isinstance(plain, Decimal):
-        return str(int(plain)) if plain == plain.to_integral_value() else format(plain, "f")
-    return str(value)
-
-
 def _period_order(period: str, keys: list[str]) -> int:
     for i, key in enumerate(keys):
         if str(key) > period:
@@ -171,8 +149,7 @@ def _block(starts: dict[str, int], end: int, period: str) -> tuple[int, int]:
     raise KeyError(period)
 
 
-def rewrite(text: str, name: str, period: str, quarter: dict[str, Any],
-            revisions: list[Revision]) -> str:
+def rewrite(text: str, name: str, period: str, quarter: dict[str, Any]) -> str:
     """The measure file's text with `period`'s entry replaced by (or set to) `quarter`."""
     original = _yaml().load(text)
     if not isinstance(original, CommentedMap):
@@ -199,8 +176,6 @@ def rewrite(text: str, name: str, period: str, quarter: dict[str, Any],
         quarters.insert(_period_order(period, [str(k) for k in quarters]), period,
                         _node(quarter))
         quarters[period].fa.set_block_style()
-    for revision in revisions:
-        _note(quarters[period], revision)
     out = io.StringIO()
     _yaml(indent).dump(original, out)
     dumped = out.getvalue()
