@@ -609,3 +609,75 @@ def test_a_return_that_would_make_the_data_inconsistent_is_refused(tmp_path: Pat
         "2023-24-Q1 plus this quarter's 5 is 15 (if the source revised its figures, say why in "
         "'revised:')\n"))
     assert _digest(root) == digest
+
+
+def test_windows_line_ends_and_a_byte_order_mark_are_kept(small: Path) -> None:
+    robbery = small / "data/measures/p/robbery.yaml"
+    robbery.write_bytes(b"\xef\xbb\xbf" + ROBBERY.replace("\n", "\r\n").encode())
+    _fill(_export(small), {"I6": 9})
+    assert _import(small, NAME)[0] == 0
+    assert robbery.read_bytes() == b"\xef\xbb\xbf" + (
+        ROBBERY + "  2023-24-Q3:\n    value: 9\n").replace("\n", "\r\n").encode()
+
+
+def test_two_returns_for_the_same_measures_and_period_are_refused(small: Path) -> None:
+    path = _fill(_export(small), {"I6": 9})
+    (small / "returns/copy.xlsx").write_bytes(path.read_bytes())
+    code, output = _import(small, NAME, "returns/copy.xlsx")
+    assert code == 1
+    assert ("returns/copy.xlsx:Measures!A6: 1.1 Reduce robbery for 2023-24-Q3 is also in "
+            f"{NAME}; import one return per owner and period") in output
+
+
+GIVEN = """\
+owners:
+  police: Testshire Police
+narratives:
+  action: Action / response
+status_schemes:
+  position:
+    name: Position
+    statuses:
+      below: {word: Below average, colour: "#1B5E20"}
+      above: {word: Above average, colour: "#B71C1C", bad: true}
+packs:
+  p:
+    title: Benchmarking
+    layout: table
+    status: position
+    sections:
+      s: {title: Crime}
+"""
+
+RATE = """\
+section: s
+title: All crime
+owner: police
+unit: rate
+per: 1,000 population
+good: lower
+rated: given
+quarters:
+  2023-24-Q1: {value: 78.4, status: below}
+"""
+
+
+def test_owners_give_their_rating_and_narratives(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj", GIVEN, {"p/all.yaml": RATE})
+    [path] = export_returns(open_project(root), "2023-24-Q2", "police")
+    ws = load_workbook(path)[spec.SHEET]
+    assert [c.value for c in ws[4]][13:] == ["Commentary", "Action / response",
+                                             "Status (your rating)"]
+    assert ws["D6"].value == "rate (per 1,000 population)"
+    rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    assert rules["P6"].formula1 == '"Below average,Above average"'
+    _fill(path, {"I6": 80.1, "O6": "Patrols in the town centre.", "P6": "Above average"})
+    code, output = _import(root, "returns/police-2023-24-Q2.xlsx")
+    assert code == 0, output
+    quarter = open_project(root).measures["p"][0].measure.quarters["2023-24-Q2"]
+    assert (str(quarter.value), quarter.status, quarter.narratives) == (
+        "80.1", "above", {"action": "Patrols in the town centre."})
+    _fill(path, {"P6": "Top"})
+    code, output = _import(root, "returns/police-2023-24-Q2.xlsx")
+    assert ("returns/police-2023-24-Q2.xlsx:Measures!P6: status: 'Top' is not a rating; choose "
+            "one of 'Below average', 'Above average'") in output

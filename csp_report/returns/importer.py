@@ -123,10 +123,12 @@ def import_returns(project: Project, files: list[Path], *, dry_run: bool = False
         name = change.entry.file
         if name not in files_changed:
             path = project.root / name
-            text = path.read_bytes().decode("utf-8-sig")
+            text = path.read_bytes().decode("utf-8")  # the loader has read it as UTF-8
             files_changed[name] = FileChange(path, name, text, text)
         file = files_changed[name]
-        file.after = rewrite(file.after, name, change.period.id, change.quarter)
+        bom = "\ufeff" if file.after.startswith("\ufeff") else ""
+        file.after = bom + rewrite(file.after[len(bom):], name, change.period.id,
+                                   change.quarter)
         file.what.append(f"{change.period.id}: {', '.join(dict.fromkeys(change.what))}"
                          if change.what else change.period.id)
     _validate_with(project, files_changed, cells)
@@ -142,7 +144,7 @@ def _validate_with(project: Project, files: dict[str, FileChange],
     raw = load_project(project.root)
     for i, (pack, doc) in enumerate(raw.measures):
         if doc.file in files:
-            parsed = parse_yaml(files[doc.file].after, doc.file)
+            parsed = parse_yaml(files[doc.file].after.lstrip("\ufeff"), doc.file)
             if not hasattr(parsed, "data"):
                 raise InvalidReturns([f"{doc.file}: the import would not read back: {parsed}"])
             raw.measures[i] = (pack, parsed)  # type: ignore[assignment]
@@ -168,7 +170,7 @@ def replace_all(root: Path, files: list[FileChange]) -> None:
     """Replace every file or none: stage each beside its target, rename all, and put the
     originals back if a rename fails."""
     for file in files:
-        if file.path.read_bytes().decode("utf-8-sig") != file.before:
+        if file.path.read_bytes() != file.before.encode("utf-8"):
             raise CspReportError(f"{file.name} changed while the import ran; run it again")
     staged: list[tuple[Path, FileChange]] = []
     done: list[FileChange] = []

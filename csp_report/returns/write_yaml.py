@@ -150,7 +150,16 @@ def _block(starts: dict[str, int], end: int, period: str) -> tuple[int, int]:
 
 
 def rewrite(text: str, name: str, period: str, quarter: dict[str, Any]) -> str:
-    """The measure file's text with `period`'s entry replaced by (or set to) `quarter`."""
+    """The measure file's text with `period`'s entry replaced by (or set to) `quarter`.
+
+    A file written with Windows line ends keeps them; the new lines get them too."""
+    if "\r\n" in text:
+        plain = _rewrite(text.replace("\r\n", "\n"), name, period, quarter)
+        return plain.replace("\n", "\r\n")
+    return _rewrite(text, name, period, quarter)
+
+
+def _rewrite(text: str, name: str, period: str, quarter: dict[str, Any]) -> str:
     original = _yaml().load(text)
     if not isinstance(original, CommentedMap):
         raise RewriteError(f"{name}: cannot be rewritten: it is not a mapping of fields")
