@@ -681,3 +681,20 @@ def test_owners_give_their_rating_and_narratives(tmp_path: Path) -> None:
     code, output = _import(root, "returns/police-2023-24-Q2.xlsx")
     assert ("returns/police-2023-24-Q2.xlsx:Measures!P6: status: 'Top' is not a rating; choose "
             "one of 'Below average', 'Above average'") in output
+
+
+def test_one_series_arriving_leaves_the_others_missing_in_any_row_order(small: Path) -> None:
+    callers = small / "data/measures/p/callers.yaml"
+    callers.write_text(CALLERS + "quarters:\n  2023-24-Q3:\n    missing:\n"
+                       "      state: to-follow\n      reason: Awaiting data\n")
+    path = _export(small)
+    ws = load_workbook(path)[spec.SHEET]
+    assert [ws[c].value for c in ("L8", "M8", "L9", "M9")] == [
+        "To follow", "Awaiting data", "To follow", "Awaiting data"]
+    _fill(path, {"I9": 4, "L9": None, "M9": None})  # the second series (police) arrives
+    code, output = _import(small, NAME)
+    assert code == 0, output
+    assert callers.read_text() == CALLERS + (
+        "quarters:\n  2023-24-Q3:\n    figures:\n      sbc:\n        missing:\n"
+        "          state: to-follow\n          reason: Awaiting data\n"
+        "      police: {value: 4}\n")

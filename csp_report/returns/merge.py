@@ -165,8 +165,10 @@ def _figures(row: RowReturn, target: dict[str, Any], quarter: dict[str, Any],
             for k in figures:
                 target.pop(k)
         current = target.get("missing")
-        if current is None and base and isinstance(quarter.get("missing"), dict):
-            current = quarter["missing"]
+        if base:  # each series says its own; _tidy makes it the quarter's when all agree
+            inherited = quarter.pop("missing", None)
+            current = current if current is not None else inherited
+            target["missing"] = new
         if not _same(current, new):
             target["missing"] = new
             change.what.append(".".join(base + ("missing",)))

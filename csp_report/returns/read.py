@@ -132,9 +132,7 @@ def read_return(path: Path, project: Project, name: str | None = None
         return None, problems.found
     try:
         return _read(wb, project, problems)
-    except Exception as err:  # a damaged part of the zip, met while reading rows
-        if isinstance(err, CellProblem):
-            raise
+    except Exception as err:  # a damaged part of the zip, met only while reading rows
         problems.add(None, "", "cannot be read as an Excel workbook (.xlsx): "
                      f"{type(err).__name__}; ask for the return to be sent again")
         return None, problems.found
