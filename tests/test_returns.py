@@ -698,3 +698,26 @@ def test_one_series_arriving_leaves_the_others_missing_in_any_row_order(small: P
         "quarters:\n  2023-24-Q3:\n    figures:\n      sbc:\n        missing:\n"
         "          state: to-follow\n          reason: Awaiting data\n"
         "      police: {value: 4}\n")
+
+
+def test_status_tells_complete_incomplete_and_settled_apart(small: Path) -> None:
+    from csp_report.returns.status import measure_state, returns_status
+
+    robbery = small / "data/measures/p/robbery.yaml"
+    robbery.write_text(ROBBERY + "  2023-24-Q3:\n    commentary: Figures next week.\n")
+    callers = small / "data/measures/p/callers.yaml"
+    callers.write_text(CALLERS + "quarters:\n  2023-24-Q3:\n    figures:\n"
+                       "      sbc: {value: 3}\n")
+    satisfaction = small / "data/measures/p/satisfaction.yaml"
+    satisfaction.write_text(SATISFACTION + "  2023-24-Q3:\n    missing: {state: not-collected, "
+                            "reason: Survey stopped}\n")
+    status = returns_status(open_project(small), "2023-24-Q3")
+    police = status.owners[0]
+    assert [str(m) for m in police.measures] == [
+        "1.1 Reduce robbery: incomplete (no figure given)",
+        "1.2 Victim satisfaction: missing (Not collected: Survey stopped)",
+        "1.3 Repeat callers: incomplete (no figure for Police)"]
+    assert [m.entry.measure.ref for m in police.outstanding] == ["1.1", "1.3"]
+    fires = open_project(small).measures["p"][-1]
+    assert str(measure_state(fires, Period.parse("2023-24-Q1"))) == \
+        "1.4 Fire safety visits: complete"

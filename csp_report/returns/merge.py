@@ -115,7 +115,7 @@ def _merge(rows: list[tuple[Returned, RowReturn]], period: Period, revise: str |
                 path = (base if key in spec.FIGURE_FIELDS + ("missing",) else ()) + (key,)
             change.cells[path] = f"{where}:{cell}"
         revised = len(change.revisions)
-        _figures(row, target, quarter, base, conflict, change, period)
+        _figures(row, target, quarter, base, conflict, change)
         if revise and len(change.revisions) > revised and target.get("revised") != revise:
             target["revised"] = revise
             change.what.append(".".join(base + ("revised",)))
@@ -136,7 +136,7 @@ def _said(value: Any) -> str:
 
 
 def _figures(row: RowReturn, target: dict[str, Any], quarter: dict[str, Any],
-             base: tuple[str, ...], conflict: Any, change: Change, period: Period) -> None:
+             base: tuple[str, ...], conflict: Any, change: Change) -> None:
     given = False
     for key in spec.FIGURE_FIELDS:
         new = row.values.get(key)

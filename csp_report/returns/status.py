@@ -91,9 +91,9 @@ def measure_state(entry: MeasureEntry, period: Period) -> MeasureState:
         if figures.missing:
             missing.append(prefix + _missing(figures.missing))
         elif figures.value is None and figures.ytd is None:
-            absent.append(label.label if label else "the figure")
+            absent.append(label.label if label else "")
     if absent:
-        detail = "no figure for " + ", ".join(absent)
+        detail = "no figure for " + ", ".join(absent) if any(absent) else "no figure given"
         return MeasureState(entry, "incomplete", "; ".join([detail, *missing]))
     if missing:
         return MeasureState(entry, "missing", "; ".join(missing))
