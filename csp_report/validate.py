@@ -165,7 +165,7 @@ def _check_period_order(doc: Document) -> list[Problem]:
     return [Problem(doc.file, doc.line_of(("quarters", after)), f"quarters.{after}",
                     f"periods must be in order: {after} is listed after {before}")
             for (p1, before), (p2, after) in zip(periods, periods[1:], strict=False)
-            if p2 <= p1]
+            if p2 <= p1 and p1.kind == p2.kind]  # mixed kinds are a problem of their own
 
 
 def _check_measure(measure: Measure, doc: Document) -> list[Problem]:
@@ -230,7 +230,7 @@ def _check_running_totals(measure: Measure, sid: str, add: Any) -> None:
                                         ("previous", "ytd_previous", "last year's ")):
             known: Decimal | None = Decimal(0)
             known_at = ""
-            for number in range(1, 5):
+            for number in range(1, 13 if measure.frequency == "monthly" else 5):
                 pid, figures = quarters.get(number, ("", Figures()))
                 value, ytd = getattr(figures, field), getattr(figures, ytd_field)
                 if ytd is not None and known is not None and figures.revised is None:

@@ -9,8 +9,9 @@ from typing import Any
 from .errors import Problem
 from .loader import REPORT_FILE, Document
 from .messages import did_you_mean
-from .model.columns import table_columns
+from .model.columns import ChosenQuarters, table_columns
 from .model.measure import Measure
+from .model.periods import Period
 from .model.report import FieldSpec, Pack, Report
 from .model.status import BUILT_IN, Scheme
 
@@ -31,6 +32,10 @@ def check_report(report: Report, doc: Document) -> list[Problem]:
                                     f"status_schemes.{name}",
                                     f"'{name}' is a built-in scheme; choose another id"))
     for pack_id, pack in report.packs.items():
+        if pack.frequency == "monthly" and isinstance(pack.periods, ChosenQuarters):
+            problems.append(Problem(REPORT_FILE, doc.line_of(("packs", pack_id, "periods")),
+                                    f"packs.{pack_id}.periods", "a choice of quarters is for "
+                                    "quarterly packs: use current, year, year-so-far or {last: N}"))
         if pack.status not in schemes:
             problems.append(Problem(
                 REPORT_FILE, doc.line_of(("packs", pack_id, "status")),
@@ -73,6 +78,7 @@ def check_measure(measure: Measure, doc: Document, report: Report,
 
     for name, value in measure.fields.items():
         _check_field(("fields", name), name, value, report.fields, add)
+    problems += _check_frequency(measure, doc, pack, pack_id)
     scheme = scheme_of(report, pack)
     for pid, quarter in measure.quarters.items():
         base = ("quarters", pid)
@@ -84,6 +90,31 @@ def check_measure(measure: Measure, doc: Document, report: Report,
                     f"'{name}' is not a narrative declared under 'narratives' in "
                     f"{REPORT_FILE}{did_you_mean(name, report.narratives)}")
         _check_statuses(measure, base, quarter.status, quarter.rag, scheme, pack_id, add)
+    return problems
+
+
+def _check_frequency(measure: Measure, doc: Document, pack: Pack,
+                     pack_id: str) -> list[Problem]:
+    """A measure reports at its pack's frequency (or annually); its entries are periods of
+    its own frequency; a choice of quarters is for quarterly packs."""
+    problems = []
+    if measure.frequency not in (pack.frequency, "annual"):
+        problems.append(Problem(doc.file, doc.line_of(("frequency",)), "frequency",
+                                f"pack '{pack_id}' is {pack.frequency}: its measures report "
+                                f"{pack.frequency} or annual, not {measure.frequency}"))
+    wanted = {"quarterly": "Q", "monthly": "M"}.get(measure.frequency)
+    for pid in measure.quarters:
+        kind = Period.parse(pid).kind
+        if wanted is None:
+            problems.append(Problem(doc.file, doc.line_of(("quarters", pid)), f"quarters.{pid}",
+                                    "an annual measure has no period entries: give each "
+                                    "year's result under 'years'"))
+            break
+        if kind != wanted:
+            example = "2017-18-Q1" if wanted == "Q" else "2017-18-M04"
+            problems.append(Problem(doc.file, doc.line_of(("quarters", pid)), f"quarters.{pid}",
+                                    f"a {measure.frequency} measure's entries are periods like "
+                                    f"{example}"))
     return problems
 
 

@@ -105,7 +105,9 @@ def test_same_ref_in_another_pack_is_fine(project: Path) -> None:
 @pytest.mark.parametrize(("period", "message"), [
     ("2016-18-Q1", "'2016-18-Q1' is not a financial year: 2016 is followed by 17, not 18"),
     ("2016-17-Q5", "'2016-17-Q5' has no quarter 5; quarters are Q1 to Q4"),
-    ("2016-Q1", "'2016-Q1' is not a period like 2017-18-Q1"),
+    ("2016-Q1", "'2016-Q1' is not a period like 2017-18-Q1 (a quarter) or 2017-18-M04 "
+                "(a month: April 2017)"),
+    ("2016-17-M13", "'2016-17-M13' has no month 13; months are M01 to M12"),
 ])
 def test_impossible_period(project: Path, period: str, message: str) -> None:
     text = MINIMAL_MEASURE.replace("2016-17-Q1", period)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..model.measure import MAIN_SERIES, Figures, Measure, Missing
-from ..model.periods import FinancialYear, Period
+from ..model.periods import PER_YEAR, FinancialYear, Period
 from ..model.project import MeasureEntry
 from .numbers import DEFAULT_DECIMALS, Change
 
@@ -103,6 +103,11 @@ def _singular(noun: str | None, own: str | None, measures: str | None) -> str | 
     return measures if noun is None else None
 
 
+def kind_of(entry: MeasureEntry) -> str:
+    """The period kind a measure's entries are: Q (quarterly) or M (monthly)."""
+    return "M" if entry.measure.frequency == "monthly" else "Q"
+
+
 def _raw(entry: MeasureEntry, period: Period, series_id: str) -> Figures | None:
     quarter = entry.measure.quarters.get(period.id)
     return None if quarter is None else entry.figures(quarter)[series_id]
@@ -112,7 +117,8 @@ def _running_totals(entry: MeasureEntry, spec: SeriesSpec, year: FinancialYear,
                     field: str, ytd_field: str,
                     fallback: dict[int, tuple[Decimal | None, Decimal | None]] | None = None,
                     ) -> dict[int, tuple[Decimal | None, Decimal | None]]:
-    """(quarter figure, year-to-date) for Q1-Q4 of a year; each derived from the other if missing.
+    """(figure, year-to-date) for each quarter (or month) of a year; each derived from the other
+    if missing.
 
     A YTD the source gives wins over the sum of quarters: police figures are revised between
     quarters, so the given total is the truer one. Where a quarter gives neither, `fallback`
@@ -120,8 +126,9 @@ def _running_totals(entry: MeasureEntry, spec: SeriesSpec, year: FinancialYear,
     """
     result: dict[int, tuple[Decimal | None, Decimal | None]] = {}
     running: Decimal | None = Decimal(0)
-    for number in range(1, 5):
-        raw = _raw(entry, year.quarter(number), spec.id)
+    for period in year.periods(kind_of(entry)):
+        number = period.number
+        raw = _raw(entry, period, spec.id)
         value = getattr(raw, field) if raw else None
         given_ytd = getattr(raw, ytd_field) if raw else None
         if fallback is not None and value is None and given_ytd is None:
@@ -145,9 +152,9 @@ def history(entry: MeasureEntry, spec: SeriesSpec, year: FinancialYear,
     if _additive(entry, spec):
         return _running_totals(entry, spec, year, "value", "ytd")
     values = {}
-    for number in range(1, 5):
-        raw = _raw(entry, year.quarter(number), spec.id)
-        values[number] = (raw.value if raw else None, None)
+    for period in year.periods(kind_of(entry)):
+        raw = _raw(entry, period, spec.id)
+        values[period.number] = (raw.value if raw else None, None)
     return values
 
 
@@ -159,10 +166,10 @@ def last_year(entry: MeasureEntry, spec: SeriesSpec, year: FinancialYear,
     if _additive(entry, spec):
         return _running_totals(entry, spec, year, "previous", "ytd_previous", before)
     values = {}
-    for number in range(1, 5):
-        raw = _raw(entry, year.quarter(number), spec.id)
+    for period in year.periods(kind_of(entry)):
+        raw = _raw(entry, period, spec.id)
         typed = raw.previous if raw else None
-        values[number] = (typed if typed is not None else before[number][0], None)
+        values[period.number] = (typed if typed is not None else before[period.number][0], None)
     return values
 
 
@@ -176,7 +183,7 @@ def revisions(entry: MeasureEntry, spec: SeriesSpec, period: Period) -> list[Rev
     found = []
     before = history(entry, spec, FinancialYear(period.year.start - 1))[period.number]
     earlier = period.year.start - 1
-    where = f"{FinancialYear(earlier).quarter(period.number).id} in this file"
+    where = f"{FinancialYear(earlier).period(period.kind, period.number).id} in this file"
     for field, known in (("previous", before[0]), ("ytd_previous", before[1])):
         typed = getattr(raw, field)
         if typed is not None and known is not None and typed != known:
@@ -236,17 +243,19 @@ def year_figure(entry: MeasureEntry, spec: SeriesSpec, year: FinancialYear,
     stated = entry.measure.years.get(year.id)
     if stated and stated.result is not None:
         return stated.result
-    if year > upto.year or (year == upto.year and upto.number < 4):
+    if year > upto.year or (year == upto.year and not upto.is_year_end):
         return None
     return quarters_total(entry, spec, year)
 
 
 def quarters_total(entry: MeasureEntry, spec: SeriesSpec, year: FinancialYear) -> Decimal | None:
-    """A year's figure from its quarters: Q4's year to date (additive counts) or Q4's figure."""
-    q4 = year.quarter(4)
-    if q4.id not in entry.measure.quarters:
+    """A year's figure from its quarters (or months): the last one's year to date (additive
+    counts) or the last one's figure."""
+    kind = kind_of(entry)
+    last = year.period(kind, PER_YEAR[kind])
+    if last.id not in entry.measure.quarters:
         return None
     if spec.unit == "count" and entry.measure.additive:
-        return _running_totals(entry, spec, year, "value", "ytd")[4][1]
-    raw = _raw(entry, q4, spec.id)
+        return _running_totals(entry, spec, year, "value", "ytd")[last.number][1]
+    raw = _raw(entry, last, spec.id)
     return raw.value if raw else None

@@ -31,6 +31,7 @@ class ComputedQuarter:
     commentary: str
     missing: Missing | None
     reported: bool  # False when the measure has no entry at all for this quarter
+    annual: bool = False  # the measure reports once a year (its result, under years:)
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def compute_quarter(entry: MeasureEntry, specs: list[SeriesSpec],
         commentary=quarter.commentary if quarter else "",
         missing=quarter.missing if quarter else None,
         reported=quarter is not None,
+        annual=entry.measure.frequency == "annual",
     )
 
 
@@ -140,8 +142,8 @@ def _comparator(entry: MeasureEntry, figures: SeriesFigures, single: bool,
     if annual is None and figures.baseline is not None and rules.baseline:
         annual, what = figures.baseline, "baseline"
     if annual is not None:
-        if additive and period.number < 4 and rules.pro_rata:
-            return annual * period.number / 4, f"pro-rata {what}"
+        if additive and not period.is_year_end and rules.pro_rata:
+            return annual * period.number / period.per_year, f"pro-rata {what}"
         return annual, what
     if rules.no_target == "last-year":
         last = figures.ytd_previous if figures.ytd is not None else figures.previous
@@ -184,6 +186,8 @@ def measure_rag(entry: MeasureEntry, current: ComputedQuarter, rules: RagRules) 
     quarter = entry.measure.quarters.get(current.period.id)
     if quarter and quarter.rag:
         return Rag(quarter.rag.status, f"set manually: {quarter.rag.reason}", overridden=True)
+    if current.annual:
+        return annual_rag(entry, current.period, rules)
     if not current.reported:
         return Rag("grey", f"no return for {current.period.id}")
     if current.missing:
@@ -192,6 +196,25 @@ def measure_rag(entry: MeasureEntry, current: ComputedQuarter, rules: RagRules) 
     rags = [series_rag(entry, figures, single, rules) for figures in current.series]
     judged = [rag for rag in rags if rag.status != "grey"]
     return worst(judged) if judged else rags[0]
+
+
+def annual_rag(entry: MeasureEntry, period: Period, rules: RagRules) -> Rag:
+    """An annual measure is rated on its year's result against the year's target, once the
+    pack reaches the year end; until then it is unrated."""
+    year = entry.measure.years.get(period.year.id)
+    spec = series_specs(entry.measure)[0]
+    if not period.is_year_end or year is None or year.result is None:
+        return Rag("grey", "reported annually")
+    if spec.good == "monitor" or year.target is None:
+        return Rag("grey", "monitor only" if spec.good == "monitor" else "no target")
+    rule = entry.measure.rag_rule or rules.rule
+    if rule == "change":
+        rule = "tolerance"  # a year result is judged against its target
+    tolerance = entry.measure.tolerance if entry.measure.tolerance is not None else rules.tolerance
+    last = entry.measure.years.get(FinancialYear(period.year.start - 1).id)
+    rag = judge(year.result, year.target, spec.good, rule, tolerance,
+                last.result if last else None, "target")
+    return Rag(rag.status, rag.basis, rule=AppliedRule(rule, tolerance, "target"))
 
 
 def measure_travel(entry: MeasureEntry, current: ComputedQuarter, rules: RagRules) -> Travel | None:
@@ -262,9 +285,9 @@ def shown_periods(choice: Periods, period: Period) -> list[Period]:
     if isinstance(choice, ChosenQuarters):
         return [period.year.quarter(n) for n in choice.quarters]
     if choice == "year":
-        return [period.year.quarter(n) for n in range(1, 5)]
+        return period.year.periods(period.kind)
     if choice == "year-so-far":
-        return [period.year.quarter(n) for n in range(1, period.number + 1)]
+        return period.year.periods(period.kind)[:period.number]
     return [period]
 
 

@@ -17,8 +17,10 @@ def update_paragraphs(quarter: ComputedQuarter, sentences: Sentences,
                       commentary: bool = True) -> tuple[Content, ...]:
     """A period's cell: one sentence per series, then the commentary (unless the table gives
     it a column of its own); or why it is missing."""
+    if quarter.annual:
+        return (Text(sentences.wording("pack-words", part="annual"), "missing"),)
     if not quarter.reported:
-        return (Text("No return received", "missing"),)
+        return (Text(sentences.wording("pack-words", part="no-return"), "missing"),)
     if quarter.missing:
         return (Text(sentences.missing(quarter.missing), "missing"),)
     paragraphs: list[Content] = []

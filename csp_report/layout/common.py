@@ -55,6 +55,12 @@ def contents(headings: list[Heading]) -> Contents:
 def _missing(measure: ComputedMeasure, sentences: Sentences) -> list[str]:
     """The reasons a measure's current quarter lacks data, for the chase list."""
     current = measure.current
+    if current.annual:
+        year = measure.entry.measure.years.get(current.period.year.id)
+        if current.period.is_year_end and (year is None or year.result is None):
+            return [sentences.wording("summary", part="no-result", scheme="", bad=[],
+                                      year=current.period.year.label)]
+        return []
     if not current.reported:
         return [sentences.wording("summary", part="no-return", scheme="", bad=[],
                                   quarter=current.period.quarter_label)]

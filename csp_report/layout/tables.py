@@ -39,7 +39,8 @@ def section_tables(computed: ComputedPack, sentences: Sentences) -> list[Heading
             shares += [column_width(column)] * len(texts)
         head: list[Row] = []
         if banner:
-            head += _banner_rows(section, len(headers), outcomes)
+            outcome = sentences.wording("pack-words", part="outcome")
+            head += _banner_rows(section, len(headers), outcomes, outcome)
         head.append(Row(tuple(header(text) for text in headers), "header"))
         body = []
         for index, measure in enumerate(ctx.measures):
@@ -59,7 +60,7 @@ def section_tables(computed: ComputedPack, sentences: Sentences) -> list[Heading
     return blocks
 
 
-def _banner_rows(section: Section, width: int, outcomes: bool) -> list[Row]:
+def _banner_rows(section: Section, width: int, outcomes: bool, outcome: str) -> list[Row]:
     """The activity layout's banner (heading | title) and Outcome rows."""
     banner = [Cell((Text(section.title, "banner"),), header=True,
                    scope="colgroup", colspan=width, fill=BANNER_FILL, classes=("banner",))]
@@ -70,7 +71,7 @@ def _banner_rows(section: Section, width: int, outcomes: bool) -> list[Row]:
                        colspan=width - 1, fill=BANNER_FILL, classes=("banner",))]
     rows = [Row(tuple(banner), "banner")]
     if outcomes and width > 1:
-        rows.append(Row((Cell((Text("Outcome", "header"),), header=True, scope="row"),
+        rows.append(Row((Cell((Text(outcome, "header"),), header=True, scope="row"),
                          cell(Text(section.outcome or "", "outcome"), colspan=width - 1)),
                         "outcome"))
     return rows

@@ -56,6 +56,9 @@ class Pack(Strict):
     columns: list[ColumnKind | Column] | None = Field(
         None, description="The table's columns, in order, replacing the preset's; a kind "
         "alone (ref) or a kind with options ({kind: ref, header: No, width: 5})")
+    frequency: Literal["quarterly", "monthly"] = Field(
+        "quarterly", description="How often the pack is built: each quarter or each month; "
+        "its measures report at that frequency, or annually")
     periods: Periods | None = Field(
         None, description="Which periods get a column: current, year, year-so-far, "
         "{last: N} or {quarters: [2, 3]}; the preset's by default")

@@ -140,6 +140,7 @@ LongText = Annotated[str, BeforeValidator(_string), AfterValidator(_text),
 Identifier = Annotated[str, BeforeValidator(_string), AfterValidator(_identifier),
                        WithJsonSchema({"type": "string", "pattern": _ID.pattern})]
 PeriodId = Annotated[str, BeforeValidator(_string), AfterValidator(_period),
-                     WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-Q[1-4]$"})]
+                     WithJsonSchema({"type": "string",
+                                     "pattern": r"^\d{4}-\d{2}-(Q[1-4]|M(0[1-9]|1[0-2]))$"})]
 YearId = Annotated[str, BeforeValidator(_string), AfterValidator(_year),
                    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}$"})]
