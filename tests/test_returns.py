@@ -721,3 +721,62 @@ def test_status_tells_complete_incomplete_and_settled_apart(small: Path) -> None
     fires = open_project(small).measures["p"][-1]
     assert str(measure_state(fires, Period.parse("2023-24-Q1"))) == \
         "1.4 Fire safety visits: complete"
+
+
+MONTHLY = """\
+owners:
+  police: Testshire Police
+packs:
+  m:
+    title: Monthly pack
+    layout: table
+    frequency: monthly
+    periods: year-so-far
+    sections:
+      s: {title: Crime}
+"""
+
+MONTHLY_MEASURE = """\
+section: s
+title: Burglary
+owner: police
+frequency: monthly
+unit: count
+noun: burglaries
+good: lower
+quarters:
+  2022-23-M04: {value: 12}
+  2022-23-M05: {value: 11}
+  2023-24-M04: {value: 10}
+"""
+
+ANNUAL = """\
+section: s
+title: Survey
+owner: police
+frequency: annual
+unit: percentage
+good: higher
+years:
+  2022-23: {result: 50}
+"""
+
+
+def test_a_monthly_return(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj", MONTHLY, {"m/burglary.yaml": MONTHLY_MEASURE,
+                                                     "m/survey.yaml": ANNUAL})
+    [path] = export_returns(open_project(root), "2023-24-M05", "police")
+    assert path.name == "police-2023-24-M05.xlsx"
+    ws = load_workbook(path)[spec.SHEET]
+    assert [ws[f"{c}4"].value for c in "GHI"] == [
+        "Same month last year", "Previous month", "Figure this month"]
+    assert [ws[f"{c}6"].value for c in "BGH"] == ["Burglary", 11, 10]
+    assert ws["B7"].value is None  # the annual survey has no monthly entry
+    _fill(path, {"I6": 9})
+    assert _import(root, "returns/police-2023-24-M05.xlsx")[0] == 0
+    assert (root / "data/measures/m/burglary.yaml").read_text() == \
+        MONTHLY_MEASURE + "  2023-24-M05:\n    value: 9\n"
+    result = CliRunner().invoke(main, ["returns", "status", str(root), "--period",
+                                       "2023-24-M05", "--today", "2023-06-10"])
+    assert "due 15 June 2023, due in 5 days" in result.output
+    assert "Testshire Police: 1 complete" in result.output

@@ -85,7 +85,7 @@ def _validations(project: Project, lines: list[Line]) -> dict[str, DataValidatio
         "rate": rule("decimal", "A number", "Enter the figure as a number, 0 or more.",
                      "The figure is a number, 0 or more.",
                      operator="greaterThanOrEqual", formula1="0"),
-        "state": rule("list", "Only if missing", "If the figure cannot be given this quarter, "
+        "state": rule("list", "Only if missing", "If the figure cannot be given this time, "
                       "choose why, and say more under 'If missing: reason'.",
                       "Choose one of the states in the list.", formula1=f'"{states}"'),
         "reason": rule("textLength", "Only if missing", "Why the figure is missing, as the "
@@ -105,7 +105,7 @@ def _validations(project: Project, lines: list[Line]) -> dict[str, DataValidatio
         listed = ",".join(words.values())
         if "," not in "".join(words.values()) and len(listed) < 250:
             found[f"status:{scheme}"] = rule(
-                "list", "Your rating", "Choose your rating for this quarter.",
+                "list", "Your rating", "Choose your rating for this period.",
                 "Choose one of the ratings in the list.", formula1=f'"{listed}"')
     return found
 
@@ -187,7 +187,7 @@ def _cover(ws: Worksheet, project: Project, period: Period, owner: str) -> None:
         "Fill in the yellow cells on the Measures sheet; the grey cells come from the "
         "partnership's data and are locked.",
         "Give each figure as a plain number: a percentage as 34.7, not 34.7%.",
-        "If a figure cannot be given this quarter, leave it empty, choose a state under "
+        "If a figure cannot be given this time, leave it empty, choose a state under "
         "'If missing' and say why.",
         "Commentary is printed in the board pack as you write it; line breaks (Alt+Enter) "
         "are kept.",
@@ -226,7 +226,7 @@ def _cover(ws: Worksheet, project: Project, period: Period, owner: str) -> None:
 def _measures(ws: Worksheet, meta: Worksheet, project: Project, period: Period, owner: str,
               packs: list[tuple[str, list[Line]]]) -> None:
     lines = [line for _, pack_lines in packs for line in pack_lines]
-    columns = spec.columns_for(project, lines)
+    columns = spec.columns_for(project, lines, period)
     letters = {c.key: spec.letter(i + 1) for i, c in enumerate(columns)}
     ws["A1"] = (f"{project.report.owners[owner]}: return for {period.range_label} "
                 f"({period.id})")
@@ -314,9 +314,10 @@ def workbook_bytes(project: Project, period: Period, owner: str) -> bytes:
     """The return of one owner for one period, as the bytes of an .xlsx file."""
     if owner not in project.report.owners:
         raise UsageError(f"'{owner}' is not an owner in data/report.yaml")
-    packs = spec.return_lines(project, owner)
+    packs = spec.return_lines(project, owner, period)
     if not packs:
-        raise UsageError(f"'{owner}' owns no measure, so there is no return to make")
+        raise UsageError(f"'{owner}' has no measure reporting in {period.id}, so there is no "
+                         "return to make")
     stamp = _stamp(period)
     wb = Workbook()
     cover = wb.active
@@ -361,9 +362,10 @@ def export_returns(project: Project, period: str, owner: str | None = None,
         when = Period.parse(period)
     except ValueError as err:
         raise UsageError(str(err)) from None
-    owners = [owner] if owner else spec.owners_with_measures(project)
+    owners = [owner] if owner else spec.owners_with_measures(project, when)
     if not owners:
-        raise UsageError("no measure has an owner, so there are no returns to make")
+        raise UsageError(f"no measure with an owner reports in {when.id}, so there are no "
+                         "returns to make")
     folder = out if out is not None else project.root / "returns"
     outputs = {folder / spec.file_name(o, when): workbook_bytes(project, when, o)
                for o in owners}

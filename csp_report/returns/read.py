@@ -230,6 +230,7 @@ def _row(meta: list[Any], values: list[list[Any]], keys: dict[str, str],
         problems.add(None, "", "its csp-report sheet is damaged: export the return again")
         return None
     line = spec.Line(entry, str(series), series == entry.series_ids()[0])
+    line_kind = period.kind
     row_cells = values[number - 1] + [(None, "General")] * len(keys)
     result = RowReturn(number, entry, line)
     for letter_, key in keys.items():
@@ -239,7 +240,8 @@ def _row(meta: list[Any], values: list[list[Any]], keys: dict[str, str],
         if letter_ in kept:
             now = cells.canonical(value)
             if now != kept[letter_]:
-                heading = next((c.heading for c in spec.number_columns() if c.key == key),
+                heading = next((c.heading for c in spec.number_columns(line_kind)
+                                if c.key == key),
                                _field(key))
                 problems.add(where, heading, f"this cell is locked and was changed from "
                              f"{_say(kept[letter_])} to {_say(now)}; put figures only in the "

@@ -39,7 +39,9 @@ class Column:
     entry: bool = False          # an entry column (its cells may still be locked per row)
 
 
-def number_columns() -> list[Column]:
+def number_columns(kind: str = "Q") -> list[Column]:
+    """The standard columns; `kind` is the period's (Q: a quarter, M: a month)."""
+    unit = "month" if kind == "M" else "quarter"
     return [
         Column("ref", "Ref", 7),
         Column("measure", "Measure", 42),
@@ -47,9 +49,9 @@ def number_columns() -> list[Column]:
         Column("unit", "Unit", 16),
         Column("good", "Good is", 11),
         Column("target", "Target for the year", 12),
-        Column("previous", "Same quarter last year", 12, entry=True),
-        Column("last_period", "Previous quarter", 11),
-        Column("value", "Figure this quarter", 12, entry=True),
+        Column("previous", f"Same {unit} last year", 12, entry=True),
+        Column("last_period", f"Previous {unit}", 11),
+        Column("value", f"Figure this {unit}", 12, entry=True),
         Column("ytd", "Year to date", 11, entry=True),
         Column("ytd_previous", "Year to date last year", 12, entry=True),
         Column("state", "If missing: state", 16, entry=True),
@@ -58,10 +60,10 @@ def number_columns() -> list[Column]:
     ]
 
 
-def columns_for(project: Project, lines: list[Line]) -> list[Column]:
+def columns_for(project: Project, lines: list[Line], period: Period) -> list[Column]:
     """The workbook's columns: the standard ones, the project's narratives, a status column
     when any measure's status is given by its owner."""
-    columns = number_columns()
+    columns = number_columns(period.kind)
     for nid, label in project.report.narratives.items():
         columns.append(Column(f"narrative:{nid}", label, 40, entry=True))
     if any(line.first and status_choices(project, line.entry) for line in lines):
@@ -182,13 +184,28 @@ def status_choices(project: Project, entry: MeasureEntry) -> dict[str, str]:
     return {}
 
 
-def return_lines(project: Project, owner: str) -> list[tuple[str, list[Line]]]:
-    """The owner's rows, pack by pack, in the packs' own order."""
-    packs = []
-    collected = project.report.returns.packs
-    for pack_id, entries in project.measures.items():
-        if collected is not None and pack_id not in collected:
-            continue
+FREQUENCY_KIND = {"quarterly": "Q", "monthly": "M"}
+
+
+def reports_in(measure: Measure, period: Period) -> bool:
+    """Whether a measure has an entry for a period: a quarterly measure for quarters, a
+    monthly one for months (annual measures give only their year's result)."""
+    frequency = getattr(measure, "frequency", "quarterly")
+    return FREQUENCY_KIND.get(frequency) == period.kind
+
+
+def _collected(project: Project, period: Period) -> list[tuple[str, list[MeasureEntry]]]:
+    packs = project.report.returns.packs
+    return [(pack_id, [e for e in entries if reports_in(e.measure, period)])
+            for pack_id, entries in project.measures.items()
+            if packs is None or pack_id in packs]
+
+
+def return_lines(project: Project, owner: str, period: Period
+                 ) -> list[tuple[str, list[Line]]]:
+    """The owner's rows for a period, pack by pack, in the packs' own order."""
+    found = []
+    for pack_id, entries in _collected(project, period):
         lines = []
         for entry in entries:
             if entry.measure.owner != owner:
@@ -196,16 +213,20 @@ def return_lines(project: Project, owner: str) -> list[tuple[str, list[Line]]]:
             series = list(entry.measure.series) if entry.measure.series else [MAIN_SERIES]
             lines += [Line(entry, sid, i == 0) for i, sid in enumerate(series)]
         if lines:
-            packs.append((pack_id, lines))
-    return packs
+            found.append((pack_id, lines))
+    return found
 
 
-def owners_with_measures(project: Project) -> list[str]:
-    """Owners (in report.yaml's order) that have at least one measure."""
-    collected = project.report.returns.packs
-    used = {e.measure.owner for pack, entries in project.measures.items() for e in entries
-            if collected is None or pack in collected}
+def owners_with_measures(project: Project, period: Period) -> list[str]:
+    """Owners (in report.yaml's order) with at least one measure reporting in the period."""
+    used = {e.measure.owner for _, entries in _collected(project, period) for e in entries}
     return [owner for owner in project.report.owners if owner in used]
+
+
+def unowned(project: Project, period: Period) -> list[MeasureEntry]:
+    """Measures reporting in the period that no return covers, having no owner."""
+    return [e for _, entries in _collected(project, period) for e in entries
+            if not e.measure.owner]
 
 
 def due_date(project: Project, period: Period) -> dt.date:

@@ -123,17 +123,14 @@ def returns_status(project: Project, period: str, today: dt.date | None = None
     except ValueError as err:
         raise UsageError(str(err)) from None
     owners = []
-    for owner in spec.owners_with_measures(project):
+    for owner in spec.owners_with_measures(project, when):
         status = OwnerStatus(owner, project.report.owners[owner])
-        for _, lines in spec.return_lines(project, owner):
+        for _, lines in spec.return_lines(project, owner, when):
             status.measures += [measure_state(line.entry, when) for line in lines
                                 if line.first]
         owners.append(status)
-    collected = project.report.returns.packs
-    unowned = [e for pack, entries in project.measures.items() for e in entries
-               if not e.measure.owner and (collected is None or pack in collected)]
     return ReturnsStatus(project, when, spec.due_date(project, when), today_from(today),
-                         owners, unowned)
+                         owners, spec.unowned(project, when))
 
 
 def report_lines(status: ReturnsStatus) -> list[str]:
