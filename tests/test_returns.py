@@ -780,3 +780,32 @@ def test_a_monthly_return(tmp_path: Path) -> None:
                                        "2023-24-M05", "--today", "2023-06-10"])
     assert "due 15 June 2023, due in 5 days" in result.output
     assert "Testshire Police: 1 complete" in result.output
+
+
+def test_an_annual_result_is_returned_at_the_year_end(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "proj", MONTHLY, {"m/burglary.yaml": MONTHLY_MEASURE,
+                                                     "m/survey.yaml": ANNUAL})
+    [path] = export_returns(open_project(root), "2023-24-M03", "police")
+    ws = load_workbook(path)[spec.SHEET]
+    assert [ws[f"{c}7"].value for c in "BCG"] == ["Survey", "Result for the year 2023/24", 50]
+    assert ws["I7"].protection.locked is False and ws["N7"].protection.locked is True
+    status = CliRunner().invoke(main, ["returns", "status", str(root), "--period",
+                                       "2023-24-M03", "--today", "2024-04-01"]).output
+    assert "  Survey: not returned (the result for 2023/24)" in status
+    assert "- Survey: no return yet (the result for 2023/24)" in status
+    _fill(path, {"I7": 55.5})
+    code, output = _import(root, "returns/police-2023-24-M03.xlsx")
+    assert code == 0, output
+    assert (root / "data/measures/m/survey.yaml").read_text() == ANNUAL + \
+        "  2023-24: {result: 55.5}\n"
+    assert open_project(root).measures["m"][1].measure.years["2023-24"].result == \
+        __import__("decimal").Decimal("55.5")
+    _fill(path, {"I7": 56})
+    code, output = _import(root, "returns/police-2023-24-M03.xlsx")
+    assert ("returns/police-2023-24-M03.xlsx:Measures!I7: years.2023-24.result: the data "
+            "already has 55.5 for 2023-24 and this return says 56") in output
+    code, output = _import(root, "returns/police-2023-24-M03.xlsx", "--revise", "late survey "
+                           "responses")
+    assert code == 0, output
+    assert (root / "data/measures/m/survey.yaml").read_text() == ANNUAL + \
+        "  2023-24: {result: 56, revised: late survey responses}\n"

@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..errors import CspReportError, UsageError
-from ..model.periods import Period
+from ..model.periods import FinancialYear, Period
 from ..model.project import Project
 from . import spec
 from .cells import canonical
@@ -136,6 +136,12 @@ def _locked_values(line: Line, project: Project, period: Period) -> dict[str, An
     year = m.years.get(period.year.id)
     target = year.target if year and not m.series else None
     last = line.figures(period.previous())
+    if line.annual:
+        before = m.years.get(FinancialYear(period.year.start - 1).id)
+        return {"ref": m.ref or "", "measure": m.title,
+                "series": f"Result for the year {period.year.label}", "unit": unit,
+                "good": spec.GOOD_WORDS[line.good], "target": target,
+                "previous": before.result if before else None}
     return {
         "ref": (m.ref or "") if line.first else "",
         "measure": m.title if line.first else "",
@@ -151,6 +157,9 @@ def _locked_values(line: Line, project: Project, period: Period) -> dict[str, An
 
 def _entered_values(line: Line, project: Project, period: Period) -> dict[str, Any]:
     """The entry cells, pre-filled with whatever the data already has for the period."""
+    if line.annual:
+        year = line.measure.years.get(period.year.id)
+        return {"value": year.result if year else None}
     figures = line.figures(period)
     quarter = line.measure.quarters.get(period.id)
     values: dict[str, Any] = {}

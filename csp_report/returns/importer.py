@@ -118,8 +118,8 @@ def import_returns(project: Project, files: list[Path], *, dry_run: bool = False
         raise InvalidReturns(problems)
     files_changed: dict[str, FileChange] = {}
     cells: dict[tuple[str, str], dict[tuple[str, ...], str]] = {
-        (c.entry.file, c.period.id): c.cells for c in changes}
-    for change in sorted(changes, key=lambda c: (c.entry.file, c.period)):
+        (c.entry.file, f"{c.section}.{c.key}"): c.cells for c in changes}
+    for change in sorted(changes, key=lambda c: (c.entry.file, c.section, c.key)):
         name = change.entry.file
         if name not in files_changed:
             path = project.root / name
@@ -127,10 +127,10 @@ def import_returns(project: Project, files: list[Path], *, dry_run: bool = False
             files_changed[name] = FileChange(path, name, text, text)
         file = files_changed[name]
         bom = "\ufeff" if file.after.startswith("\ufeff") else ""
-        file.after = bom + rewrite(file.after[len(bom):], name, change.period.id,
-                                   change.quarter)
-        file.what.append(f"{change.period.id}: {', '.join(dict.fromkeys(change.what))}"
-                         if change.what else change.period.id)
+        file.after = bom + rewrite(file.after[len(bom):], name, change.key, change.quarter,
+                                   change.section)
+        file.what.append(f"{change.key}: {', '.join(dict.fromkeys(change.what))}"
+                         if change.what else change.key)
     _validate_with(project, files_changed, cells)
     if not dry_run and files_changed:
         replace_all(project.root, list(files_changed.values()))
@@ -157,8 +157,8 @@ def _validate_with(project: Project, files: dict[str, FileChange],
 def _at_cell(problem: Problem, cells: dict[tuple[str, str], dict[tuple[str, ...], str]]
              ) -> str:
     parts = problem.field.split(".")
-    if len(parts) > 2 and parts[0] == "quarters":
-        known = cells.get((problem.file, parts[1]), {})
+    if len(parts) > 2 and parts[0] in ("quarters", "years"):
+        known = cells.get((problem.file, f"{parts[0]}.{parts[1]}"), {})
         path = tuple(parts[2:])
         for end in range(len(path), 0, -1):
             if path[:end] in known:

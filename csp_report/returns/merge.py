@@ -17,6 +17,7 @@ from ..model.project import MeasureEntry
 from . import cells, spec
 from .read import Returned, ReturnProblem, RowReturn
 
+YEAR_ORDER = ("target", "result", "description", "revised")
 QUARTER_ORDER = ("value", "previous", "ytd", "ytd_previous", "baseline", "out_of", "covering",
                  "decimals", "revised", "missing", "figures", "commentary", "rag", "status",
                  "travel", "narratives", "fields")
@@ -43,6 +44,11 @@ class Change:
     revisions: list[Revision] = field(default_factory=list)
     what: list[str] = field(default_factory=list)
     cells: dict[tuple[str, ...], str] = field(default_factory=dict)  # path: 'x.xlsx:Sheet!I6'
+    section: str = "quarters"   # or years: an annual measure's result
+    key: str = ""               # the entry's key in its section: the period, or the year
+
+    def __post_init__(self) -> None:
+        self.key = self.key or self.period.id
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -83,6 +89,8 @@ def plan(returns: list[Returned], revise: str | None
 def _merge(rows: list[tuple[Returned, RowReturn]], period: Period, revise: str | None,
            problems: list[ReturnProblem]) -> Change | None:
     entry = rows[0][1].entry
+    if rows[0][1].line.annual:
+        return _merge_year(rows[0], period, revise, problems)
     quarters = entry.document.data.get("quarters") or {}
     old = quarters.get(period.id) if isinstance(quarters, dict) else None
     quarter: dict[str, Any] = copy.deepcopy(old) if isinstance(old, dict) else {}
@@ -126,6 +134,36 @@ def _merge(rows: list[tuple[Returned, RowReturn]], period: Period, revise: str |
         return None
     if change.created and not quarter:
         return None  # an empty return for a period with no entry: nothing to start
+    return change
+
+
+def _merge_year(item: tuple[Returned, RowReturn], period: Period, revise: str | None,
+                problems: list[ReturnProblem]) -> Change | None:
+    """An annual measure's row: the year's result, under years."""
+    returned, row = item
+    entry, year_id = row.entry, period.year.id
+    new = row.values.get("value")
+    if new is None:
+        return None
+    years = entry.document.data.get("years") or {}
+    old = years.get(year_id) if isinstance(years, dict) else None
+    year: dict[str, Any] = copy.deepcopy(old) if isinstance(old, dict) else {}
+    change = Change(entry, period, year, created=old is None, section="years", key=year_id)
+    change.cells[("result",)] = f"{returned.name}:{row.cells.get('value', '')}"
+    was = year.get("result")
+    if was is not None and _same(was, new):
+        return None
+    if was is not None and not revise:
+        problems.append(ReturnProblem(
+            f"{returned.name}:{row.cells.get('value', '')}", f"years.{year_id}.result",
+            f"the data already has {_said(was)} for {year_id} and this return says "
+            f"{_said(new)}; to change a figure, import with --revise \"the reason\""))
+        return None
+    year["result"] = new
+    change.what.append("result")
+    if was is not None and revise:
+        change.revisions.append(Revision(("result",), was, new, revise))
+        year["revised"] = revise
     return change
 
 

@@ -100,6 +100,11 @@ class Line:
     first: bool  # the measure's first row: it carries the commentary and narratives
 
     @property
+    def annual(self) -> bool:
+        """An annual measure's row: its only entry is the year's result (years.Y.result)."""
+        return getattr(self.measure, "frequency", "quarterly") == "annual"
+
+    @property
     def measure(self) -> Measure:
         return self.entry.measure
 
@@ -153,6 +158,8 @@ class Line:
 
     def entry_cells(self, project: Project, period: Period) -> set[str]:
         """The column keys this row lets the data owner fill in."""
+        if self.annual:
+            return {"value"} if self.unit != "text" else set()
         keys = {"state", "reason"}
         if self.unit != "text":
             keys.add("value")
@@ -187,16 +194,21 @@ def status_choices(project: Project, entry: MeasureEntry) -> dict[str, str]:
 FREQUENCY_KIND = {"quarterly": "Q", "monthly": "M"}
 
 
-def reports_in(measure: Measure, period: Period) -> bool:
-    """Whether a measure has an entry for a period: a quarterly measure for quarters, a
-    monthly one for months (annual measures give only their year's result)."""
+def reports_in(measure: Measure, period: Period, pack_frequency: str = "quarterly") -> bool:
+    """Whether a measure is in a period's return: a quarterly measure for quarters, a
+    monthly one for months, an annual one (its year's result) at its pack's year end."""
     frequency = getattr(measure, "frequency", "quarterly")
+    if frequency == "annual":
+        return period.is_year_end and FREQUENCY_KIND.get(pack_frequency) == period.kind \
+            and not measure.series
     return FREQUENCY_KIND.get(frequency) == period.kind
 
 
 def _collected(project: Project, period: Period) -> list[tuple[str, list[MeasureEntry]]]:
     packs = project.report.returns.packs
-    return [(pack_id, [e for e in entries if reports_in(e.measure, period)])
+    return [(pack_id, [e for e in entries if reports_in(
+                e.measure, period, getattr(project.report.packs[pack_id], "frequency",
+                                           "quarterly"))])
             for pack_id, entries in project.measures.items()
             if packs is None or pack_id in packs]
 

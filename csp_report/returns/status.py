@@ -75,6 +75,11 @@ class ReturnsStatus:
 
 
 def measure_state(entry: MeasureEntry, period: Period) -> MeasureState:
+    if getattr(entry.measure, "frequency", "quarterly") == "annual":
+        year = entry.measure.years.get(period.year.id)
+        if year is not None and year.result is not None:
+            return MeasureState(entry, "complete")
+        return MeasureState(entry, "not-returned", f"the result for {period.year.label}")
     quarter = entry.measure.quarters.get(period.id)
     if quarter is None:
         return MeasureState(entry, "not-returned")
@@ -161,8 +166,8 @@ def reminder(status: ReturnsStatus, owner: OwnerStatus) -> str:
     when = (f"is due on {spec.long_date(status.due)}" if days >= 0 else
             f"was due on {spec.long_date(status.due)}")
     items = [f"- {m.entry.name}: "
-             + ({"not-returned": "no return yet", "incomplete": m.detail}.get(m.kind)
-                or m.detail)
+             + (m.detail if m.kind != "not-returned" else
+                ("no return yet" + (f" ({m.detail})" if m.detail else "")))
              for m in owner.outstanding]
     send = f" to {report.returns.contact}" if report.returns.contact else ""
     return "\n".join([

@@ -19,7 +19,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from ..errors import CspReportError
 from ..loader import parse_yaml
-from .merge import QUARTER_ORDER
+from .merge import QUARTER_ORDER, YEAR_ORDER
 
 FIGURE_KEYS = ("value", "previous", "ytd", "ytd_previous", "baseline", "out_of", "covering",
                "decimals", "revised", "missing")
@@ -68,16 +68,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _node(value: Any, key: str = "") -> Any:
+def _node(value: Any, key: str = "", flow: bool = False,
+          order: tuple[str, ...] = QUARTER_ORDER) -> Any:
     """A new value for the tree: maps in the files' styles, text with line breaks as a block."""
     if isinstance(value, dict):
         node = CommentedMap()
-        for k, v in _ordered(value).items():
-            node[k] = _node(v, k)
+        for k, v in _ordered(value, order).items():
+            node[k] = _node(v, k, order=order)
         scalars = all(not isinstance(v, dict) and not (isinstance(v, str) and "\n" in v)
                       for v in value.values())
-        # A series' figures sit on one line, {value: 15, previous: 25}, as the files write them.
-        if scalars and set(value) <= set(FIGURE_KEYS) - {"missing"}:
+        # A series' figures sit on one line, {value: 15, previous: 25}, as the files write them
+        # (and so does a year: {target: 60, result: 67}).
+        if scalars and (flow or set(value) <= set(FIGURE_KEYS) - {"missing"}):
             node.fa.set_flow_style()
         else:
             node.fa.set_block_style()
@@ -87,12 +89,12 @@ def _node(value: Any, key: str = "") -> Any:
     return value
 
 
-def _ordered(value: dict[str, Any]) -> dict[str, Any]:
-    rank = {k: i for i, k in enumerate(QUARTER_ORDER)}
+def _ordered(value: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+    rank = {k: i for i, k in enumerate(order)}
     return {k: value[k] for k in sorted(value, key=lambda k: rank.get(k, len(rank)))}
 
 
-def _position(node: CommentedMap, key: str, order: list[str]) -> int:
+def _position(node: CommentedMap, key: str, order: tuple[str, ...]) -> int:
     """Where a new key goes: before the first key that comes after it in `order`."""
     rank = {k: i for i, k in enumerate(order)}
     mine = rank.get(key, len(rank))
@@ -102,7 +104,7 @@ def _position(node: CommentedMap, key: str, order: list[str]) -> int:
     return len(node)
 
 
-def _assign(node: CommentedMap, new: dict[str, Any]) -> None:
+def _assign(node: CommentedMap, new: dict[str, Any], order: tuple[str, ...]) -> None:
     """Make a round-trip map hold `new`, keeping the style of whatever is unchanged."""
     for key in [k for k in node if k not in new]:
         del node[key]
@@ -110,11 +112,11 @@ def _assign(node: CommentedMap, new: dict[str, Any]) -> None:
         if key in node:
             current = node[key]
             if isinstance(value, dict) and isinstance(current, CommentedMap):
-                _assign(current, value)
+                _assign(current, value, order)
             elif _plain(current) != _plain(value):
-                node[key] = _node(value, key)
+                node[key] = _node(value, key, order=order)
         else:
-            node.insert(_position(node, key, list(QUARTER_ORDER)), key, _node(value, key))
+            node.insert(_position(node, key, order), key, _node(value, key, order=order))
 
 
 def _period_order(period: str, keys: list[str]) -> int:
@@ -124,21 +126,21 @@ def _period_order(period: str, keys: list[str]) -> int:
     return len(keys)
 
 
-def _layout(text: str) -> tuple[dict[str, int], int | None, int]:
-    """Where the quarters are in a text: each period's first line (0-based), the quarters
-    key's line and the line the quarters end before."""
+def _layout(text: str, section: str) -> tuple[dict[str, int], int | None, int]:
+    """Where a section (quarters, years) is in a text: each entry's first line (0-based), the
+    section key's line and the line the section ends before."""
     data = _yaml().load(text)
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if not isinstance(data, CommentedMap) or "quarters" not in data:
+    if not isinstance(data, CommentedMap) or section not in data:
         return {}, None, lines
     keys = list(data)
-    index = keys.index("quarters")
+    index = keys.index(section)
     end = data.lc.key(keys[index + 1])[0] if index + 1 < len(keys) else lines
-    quarters = data["quarters"]
+    entries = data[section]
     starts = {}
-    if isinstance(quarters, CommentedMap):
-        starts = {str(k): quarters.lc.key(k)[0] for k in quarters}
-    return starts, data.lc.key("quarters")[0], end
+    if isinstance(entries, CommentedMap):
+        starts = {str(k): entries.lc.key(k)[0] for k in entries}
+    return starts, data.lc.key(section)[0], end
 
 
 def _block(starts: dict[str, int], end: int, period: str) -> tuple[int, int]:
@@ -149,21 +151,25 @@ def _block(starts: dict[str, int], end: int, period: str) -> tuple[int, int]:
     raise KeyError(period)
 
 
-def rewrite(text: str, name: str, period: str, quarter: dict[str, Any]) -> str:
-    """The measure file's text with `period`'s entry replaced by (or set to) `quarter`.
+def rewrite(text: str, name: str, period: str, quarter: dict[str, Any],
+            section: str = "quarters") -> str:
+    """The measure file's text with `period`'s entry of `section` (quarters, or years for a
+    year's result) replaced by (or set to) `quarter`.
 
     A file written with Windows line ends keeps them; the new lines get them too."""
     if "\r\n" in text:
-        plain = _rewrite(text.replace("\r\n", "\n"), name, period, quarter)
+        plain = _rewrite(text.replace("\r\n", "\n"), name, period, quarter, section)
         return plain.replace("\n", "\r\n")
-    return _rewrite(text, name, period, quarter)
+    return _rewrite(text, name, period, quarter, section)
 
 
-def _rewrite(text: str, name: str, period: str, quarter: dict[str, Any]) -> str:
+def _rewrite(text: str, name: str, period: str, quarter: dict[str, Any],
+             section: str) -> str:
     original = _yaml().load(text)
     if not isinstance(original, CommentedMap):
         raise RewriteError(f"{name}: cannot be rewritten: it is not a mapping of fields")
-    quarters = original.get("quarters")
+    quarters = original.get(section)
+    order = YEAR_ORDER if section == "years" else QUARTER_ORDER
     indent = 2
     if isinstance(quarters, CommentedMap) and quarters:
         indent = max(1, quarters.lc.key(next(iter(quarters)))[1])
@@ -171,35 +177,33 @@ def _rewrite(text: str, name: str, period: str, quarter: dict[str, Any]) -> str:
     if whole_quarters:
         fresh = CommentedMap()
         fresh.fa.set_block_style()
-        if "quarters" in original:
-            original["quarters"] = fresh
-        else:
-            original["quarters"] = fresh
+        original[section] = fresh
         quarters = fresh
     assert isinstance(quarters, CommentedMap)
     if period in quarters and isinstance(quarters[period], CommentedMap):
-        _assign(quarters[period], quarter)
+        _assign(quarters[period], quarter, order)
     else:
         if period in quarters:
             del quarters[period]
         quarters.insert(_period_order(period, [str(k) for k in quarters]), period,
-                        _node(quarter))
-        quarters[period].fa.set_block_style()
+                        _node(quarter, flow=section == "years", order=order))
+        if section == "quarters":
+            quarters[period].fa.set_block_style()
     out = io.StringIO()
     _yaml(indent).dump(original, out)
     dumped = out.getvalue()
-    result = _splice(text, dumped, period, whole_quarters)
-    _check(text, result, name, period, quarter)
+    result = _splice(text, dumped, period, whole_quarters, section)
+    _check(text, result, name, period, quarter, section)
     return result
 
 
-def _splice(text: str, dumped: str, period: str, whole_quarters: bool) -> str:
+def _splice(text: str, dumped: str, period: str, whole_quarters: bool, section: str) -> str:
     old_lines = text.splitlines(keepends=True)
     if old_lines and not old_lines[-1].endswith("\n"):
         old_lines[-1] += "\n"
     new_lines = dumped.splitlines(keepends=True)
-    old_starts, old_key, old_end = _layout(text)
-    new_starts, new_key, new_end = _layout(dumped)
+    old_starts, old_key, old_end = _layout(text, section)
+    new_starts, new_key, new_end = _layout(dumped, section)
     if whole_quarters:
         assert new_key is not None
         block = new_lines[new_key:new_end]
@@ -216,15 +220,16 @@ def _splice(text: str, dumped: str, period: str, whole_quarters: bool) -> str:
     return "".join(old_lines[:at] + block + old_lines[at:])
 
 
-def _check(before: str, after: str, name: str, period: str, quarter: dict[str, Any]) -> None:
+def _check(before: str, after: str, name: str, period: str, quarter: dict[str, Any],
+           section: str) -> None:
     """Read the new text with the project's loader: everything but the period as it was, the
     period as meant. Anything else is a bug, never written."""
     old, new = parse_yaml(before, name), parse_yaml(after, name)
     if not hasattr(old, "data") or not hasattr(new, "data"):
         raise RewriteError(f"{name}: the rewritten file would not read back; nothing written")
     old_data, new_data = dict(old.data), dict(new.data)  # type: ignore[union-attr]
-    old_q = dict(old_data.pop("quarters", None) or {})
-    new_q = dict(new_data.pop("quarters", None) or {})
+    old_q = dict(old_data.pop(section, None) or {})
+    new_q = dict(new_data.pop(section, None) or {})
     got = new_q.pop(period, None)
     old_q.pop(period, None)
     same_rest = _plain(old_data) == _plain(new_data) and _plain(old_q) == _plain(new_q)
