@@ -127,6 +127,7 @@ def _merge(rows: list[tuple[Returned, RowReturn]], period: Period, revise: str |
         if revise and len(change.revisions) > revised and target.get("revised") != revise:
             target["revised"] = revise
             change.what.append(".".join(base + ("revised",)))
+    for _, row in rows:  # the measure's texts, after its figures
         if row.line.first:
             _texts(row, quarter, change)
     _tidy(quarter, list(entry.measure.series or {}))
@@ -169,7 +170,8 @@ def _merge_year(item: tuple[Returned, RowReturn], period: Period, revise: str | 
 
 def _said(value: Any) -> str:
     if isinstance(value, dict):
-        return f"missing ({spec.STATE_WORDS.get(value.get('state'), value.get('state'))})"
+        state = str(value.get("state"))
+        return f"missing ({spec.STATE_WORDS.get(state, state)})"
     return cells.canonical(value)
 
 
