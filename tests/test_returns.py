@@ -484,6 +484,13 @@ def test_round_trip_on_the_example_touches_only_the_periods_lines(project: Path)
                                                            "2017-18-Q1").tables()
                            for row in table.body for cell in row.cells)
     assert "Arson reduction & patrols" in cells_text and "Due in August." in cells_text
+    from csp_report.build import build
+
+    [html] = build(open_project(project), pack="monitoring", period="2017-18-Q1",
+                   formats=("html",))
+    page = html.read_text(encoding="utf-8")
+    assert "Arson reduction &amp; patrols" in page and "Due in August." in page
+    assert "Visitors up by 12%." in page
     status = CliRunner().invoke(main, ["returns", "status", str(project), "--period",
                                        "2017-18-Q1", "--today", "2017-07-20"]).output
     assert "Cleveland Fire Brigade: 1 complete, 1 missing" in status
@@ -809,3 +816,18 @@ def test_an_annual_result_is_returned_at_the_year_end(tmp_path: Path) -> None:
     assert code == 0, output
     assert (root / "data/measures/m/survey.yaml").read_text() == ANNUAL + \
         "  2023-24: {result: 56, revised: late survey responses}\n"
+
+
+def test_a_cleared_missing_state_is_a_change_and_must_leave_something(small: Path) -> None:
+    robbery = small / "data/measures/p/robbery.yaml"
+    robbery.write_text(ROBBERY + "  2023-24-Q3:\n    missing: {state: to-follow, reason: Soon}\n")
+    path = _fill(_export(small), {"L6": None, "M6": None})
+    code, output = _import(small, NAME)
+    assert code == 1
+    assert (f"{NAME}:Measures!L6: missing.state: the missing state was cleared but nothing was "
+            "given in its place: give the figure, or keep the state") in output
+    _fill(path, {"N6": "Figures are being checked."})
+    code, output = _import(small, NAME)
+    assert code == 0, output
+    assert robbery.read_text() == ROBBERY + (
+        "  2023-24-Q3:\n    commentary: Figures are being checked.\n")

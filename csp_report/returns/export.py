@@ -277,6 +277,7 @@ def _row(ws: Worksheet, row: int, line: Line, columns: list[Column],
     locked = _locked_values(line, project, period)
     entered = _entered_values(line, project, period)
     kept: dict[str, str] = {}
+    filled: dict[str, str] = {}  # entry cells pre-filled: clearing one is a change too
     for i, column in enumerate(columns, start=1):
         cell = ws.cell(row, i)
         cell.alignment = WRAP
@@ -284,6 +285,8 @@ def _row(ws: Worksheet, row: int, line: Line, columns: list[Column],
         if column.key in entry_keys:
             value = entered.get(column.key)
             cell.value = _cell_value(value)
+            if value is not None:
+                filled[column.key] = canonical(cell.value)
             cell.protection = UNLOCKED
             cell.fill = ENTRY_FILL
             key = _validation_key(column.key, line, project)
@@ -294,8 +297,9 @@ def _row(ws: Worksheet, row: int, line: Line, columns: list[Column],
             cell.value = _cell_value(value)
             cell.fill = LOCKED_FILL
             kept[spec.letter(i)] = canonical(cell.value)
-    return [row, line.entry.file, line.series, json.dumps(kept, sort_keys=True,
-                                                          ensure_ascii=False)]
+    return [row, line.entry.file, line.series,
+            json.dumps(kept, sort_keys=True, ensure_ascii=False),
+            json.dumps(filled, sort_keys=True, ensure_ascii=False)]
 
 
 def _write_meta(meta: Worksheet, project: Project, period: Period, owner: str,

@@ -133,6 +133,14 @@ def _merge(rows: list[tuple[Returned, RowReturn]], period: Period, revise: str |
     _tidy(quarter, list(entry.measure.series or {}))
     if not change.created and _same(old, quarter):
         return None
+    if not quarter:
+        cleared = next((f"{r.name}:{row.cells['cleared']}" for r, row in rows
+                        if "cleared" in row.cells), None)
+        if cleared:
+            problems.append(ReturnProblem(
+                cleared, "missing.state", "the missing state was cleared but nothing was "
+                "given in its place: give the figure, or keep the state"))
+            return None
     if change.created and not quarter:
         return None  # an empty return for a period with no entry: nothing to start
     return change
@@ -195,6 +203,10 @@ def _figures(row: RowReturn, target: dict[str, Any], quarter: dict[str, Any],
     if given:
         for holder in (target, quarter):
             holder.pop("missing", None)
+    if row.values.get("cleared") and not given:
+        target.pop("missing", None)
+        if base:
+            quarter.pop("missing", None)
     missing = row.values.get("missing")
     if missing is not None:
         new = {"state": missing.state, "reason": missing.reason}

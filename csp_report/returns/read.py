@@ -183,7 +183,7 @@ def _read(wb: Any, project: Project, problems: _Problems
     if not 0 < count <= spec.MAX_ROWS or len(letters) > spec.MAX_COLUMNS:
         problems.add(None, "", "its csp-report sheet is damaged: export the return again")
         return None, problems.found
-    meta_rows = _rows(meta_ws, 8 + count, 4)[8:]
+    meta_rows = _rows(meta_ws, 8 + count, 5)[8:]
     keys = {v: k for k, v in letters.items()}
     sheet_rows = max((r[0][0] for r in meta_rows if isinstance(r[0][0], int)), default=0)
     values = _rows(wb[spec.SHEET], min(sheet_rows, spec.MAX_ROWS + 50), len(letters))
@@ -206,8 +206,8 @@ def _completed_by(wb: Any) -> str | None:
 def _row(meta: list[Any], values: list[list[Any]], keys: dict[str, str],
          by_file: dict[str, MeasureEntry], project: Project, period: Period, owner: str,
          problems: _Problems) -> RowReturn | None:
-    cell_values = [v for v, _ in meta] + [None] * 4
-    number, file, series, kept_json = cell_values[:4]
+    cell_values = [v for v, _ in meta] + [None] * 5
+    number, file, series, kept_json, filled_json = cell_values[:5]
     if not isinstance(number, int) or not 0 < number <= len(values):
         problems.add(None, "", "its csp-report sheet is damaged: export the return again")
         return None
@@ -226,6 +226,7 @@ def _row(meta: list[Any], values: list[list[Any]], keys: dict[str, str],
         return None
     try:
         kept: dict[str, str] = json.loads(kept_json)
+        filled: dict[str, str] = json.loads(filled_json)
     except (TypeError, ValueError):
         problems.add(None, "", "its csp-report sheet is damaged: export the return again")
         return None
@@ -255,7 +256,7 @@ def _row(meta: list[Any], values: list[list[Any]], keys: dict[str, str],
         result.cells[key] = where
         if parsed is not None:
             result.values[key] = parsed
-    _cross_check(result, problems)
+    _cross_check(result, problems, filled)
     return result
 
 
@@ -295,10 +296,14 @@ def _parse(key: str, value: Any, number_format: str, line: spec.Line, project: P
     return cells.long_text(value)
 
 
-def _cross_check(row: RowReturn, problems: _Problems) -> None:
-    """A state needs a reason, a reason needs a state, and a missing figure has no figure."""
+def _cross_check(row: RowReturn, problems: _Problems, filled: dict[str, str]) -> None:
+    """A state needs a reason, a reason needs a state, and a missing figure has no figure.
+    A pre-filled state the owner cleared says the figure is no longer missing."""
     state, reason = row.values.pop("state", None), row.values.pop("reason", None)
     state_cell, reason_cell = row.cells.pop("state", None), row.cells.pop("reason", None)
+    if not state and not reason and filled.get("state"):
+        row.values["cleared"] = True
+        row.cells["cleared"] = state_cell or ""
     if state and not reason:
         problems.add(reason_cell, "missing.reason",
                      "say why the figure is missing (the pack prints the reason)")
