@@ -355,10 +355,13 @@ def test_all_or_nothing_when_a_rename_fails(small: Path, monkeypatch: pytest.Mon
     assert not list((small / "data").rglob("*.tmp"))
 
 
-def test_a_percentage_typed_with_a_percent_sign_is_read_as_percent(small: Path) -> None:
-    _fill(_export(small), {"I7": 0.347}, {"I7": "0.0%"})
+@pytest.mark.parametrize(("value", "number_format"), [(0.347, "0.0%"), ("34.7%", "@"),
+                                                     (" 34.7 ", "@")])
+def test_a_percentage_typed_with_a_percent_sign_is_read_as_percent(
+        small: Path, value: object, number_format: str) -> None:
+    _fill(_export(small), {"I7": value}, {"I7": number_format})
     assert _import(small, NAME)[0] == 0
-    assert "value: 34.7" in (small / "data/measures/p/satisfaction.yaml").read_text()
+    assert "value: 34.7\n" in (small / "data/measures/p/satisfaction.yaml").read_text()
 
 
 def test_every_series_missing_for_one_reason_is_the_quarter_missing(small: Path) -> None:

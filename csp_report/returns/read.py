@@ -145,9 +145,13 @@ def _read(wb: Any, project: Project, problems: _Problems
     if len(wb.sheetnames) > spec.MAX_SHEETS:
         problems.add(None, "", f"has {len(wb.sheetnames)} sheets; a return has 3")
         return None, problems.found
-    if spec.META not in wb.sheetnames or spec.SHEET not in wb.sheetnames:
+    if spec.META not in wb.sheetnames:
         problems.add(None, "", "is not a return made by csp-report (it has no "
                      f"'{spec.META}' sheet); export one with `csp-report returns export`")
+        return None, problems.found
+    if spec.SHEET not in wb.sheetnames:
+        problems.add(None, "", f"its '{spec.SHEET}' sheet is missing or was renamed; "
+                     "export the return again")
         return None, problems.found
     meta_ws = wb[spec.META]
     head = _meta(_rows(meta_ws, 8, 2))
@@ -284,7 +288,10 @@ def _field(key: str) -> str:
 def _parse(key: str, value: Any, number_format: str, line: spec.Line, project: Project) -> Any:
     if key in spec.FIGURE_FIELDS:
         unit = "count" if key.startswith("ytd") else line.unit
-        found = cells.number(value, unit == "percentage" and "%" in (number_format or ""))
+        percent = unit in ("percentage", "signed-percentage")
+        if percent and isinstance(value, str) and value.strip().endswith("%"):
+            value = value.strip()[:-1]  # '34.7%' typed into a cell formatted as text
+        found = cells.number(value, percent and "%" in (number_format or ""))
         if found is not None:
             cells.check_unit(found, unit)
         return found
