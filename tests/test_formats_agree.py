@@ -16,7 +16,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 class TableCells(HTMLParser):
-    """Every table's rows as lists of cell texts (paragraphs joined by newlines)."""
+    """Every table's rows as lists of cell texts (paragraphs and list items joined by
+    newlines)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -31,11 +32,11 @@ class TableCells(HTMLParser):
             self.tables[-1].append([])
         elif tag in ("td", "th"):
             self.cell = []
-        elif tag == "p" and self.cell is not None:
+        elif tag in ("p", "li") and self.cell is not None:
             self.paragraph = []
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "p" and self.cell is not None and self.paragraph is not None:
+        if tag in ("p", "li") and self.cell is not None and self.paragraph is not None:
             self.cell.append("".join(self.paragraph))
             self.paragraph = None
         elif tag in ("td", "th") and self.cell is not None:

@@ -10,6 +10,7 @@ from ..sentences import Sentences
 from .activity import activity_tables
 from .common import contents, cover, rag_key, summary_blocks
 from .document import Document, Heading, Page
+from .theme import Theme, paint
 from .tracker import tracker_tables
 
 
@@ -37,7 +38,7 @@ def layout(computed: ComputedPack) -> Document:
     key = rag_key(report.rag)
     headings = [b for b in [*summary, *key, *tables] if isinstance(b, Heading) and b.level == 2]
     title = f"{report.plan.title} {pack.title} - {computed.period.range_label}"
-    return Document(
+    return paint(Document(
         title=title,
         subject=f"{report.partnership}: {pack.title}, {computed.period.quarter_label} "
                 f"{computed.period.year.label}",
@@ -51,4 +52,5 @@ def layout(computed: ComputedPack) -> Document:
             Page(tuple(summary) + tuple(key)),
             Page(tuple(tables)),
         ),
-    )
+        theme=Theme.from_config(report.theme),
+    ))

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from .theme import ThemeConfig
 from .types import Identifier, Number, Strict, Text
 
 Layout = Literal["activity", "tracker"]
@@ -86,3 +87,4 @@ class Report(Strict):
         min_length=1, description="Data owners ('data collation') by id")
     rag: RagRules = RagRules()
     packs: dict[Identifier, Pack] = Field(min_length=1)
+    theme: ThemeConfig = ThemeConfig()
