@@ -107,7 +107,7 @@ def test_a_list_style_without_numbering_gets_a_bullet_written_out(tmp_path: Path
 def test_cells_are_drawn_with_the_layouts_fill_and_colour(tmp_path: Path) -> None:
     cell = Cell((Text("Word"),), fill="#ABCDEF", color="#012345")
     html = render_html(document(cell), tmp_path)
-    assert '<td style="background: #ABCDEF; color: #012345;"><p class="body">Word</p></td>' in html
+    assert '<td style="--fill: #ABCDEF; --color: #012345;"><p class="body">Word</p></td>' in html
     word = docx.Document(io.BytesIO(render_docx(document(cell), tmp_path)))
     drawn = word.tables[0].rows[1].cells[1]
     assert drawn._tc.tcPr.find(qn("w:shd")).get(qn("w:fill")) == "ABCDEF"

@@ -61,6 +61,7 @@ class Cell:
     classes: tuple[str, ...] = ()
     fill: str | None = None  # background colour as #rrggbb, decided here for both formats
     color: str | None = None  # text colour on that fill, chosen for contrast by the layout
+    vertical: bool = False  # text read bottom to top (the tracker's side label)
 
     @property
     def text(self) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from ..errors import BuildError
 from ..model.theme import MIN_CONTRAST, ThemeConfig, contrast, luminance
 from .document import Cell, Document, Page, Row, Table
 
@@ -127,25 +128,33 @@ class Theme:
 SHADED_ROWS = ("header", "outcome")  # header cells in these rows take the header fill
 
 
-def _painted(cell: Cell, row: Row, theme: Theme) -> Cell:
-    """The cell with its fill and text colour decided: the banner and header fills of the
-    theme, a status fill the layout already gave it, each with readable text."""
+def _painted(cell: Cell, row: Row, theme: Theme, table: Table) -> Cell:
+    """The cell with its fill and text colour decided (the banner and header fills of the
+    theme, or a status fill the layout already gave it, each with readable text) and, for a
+    side label, its direction."""
+    side_label = "side-label" in cell.classes
     if cell.header and row.kind == "banner":
         fill, color = theme.banner_fill, theme.banner_text
-    elif cell.header and (row.kind in SHADED_ROWS or "side-label" in cell.classes):
+    elif cell.header and (row.kind in SHADED_ROWS or side_label):
         fill, color = theme.header_fill, theme.header_text
     elif cell.fill:
         fill, color = cell.fill, cell.color or theme.text_on(cell.fill)
+        if contrast(color, fill) < MIN_CONTRAST:
+            raise BuildError(f"table {table.id}: no text colour of the theme reads on the fill "
+                             f"{fill} (best {contrast(color, fill):.1f}:1, at least "
+                             f"{MIN_CONTRAST}:1 needed)")
     else:
+        fill, color = cell.fill, cell.color
+    vertical = cell.vertical or side_label
+    if (fill, color, vertical) == (cell.fill, cell.color, cell.vertical):
         return cell
-    if (fill, color) == (cell.fill, cell.color):
-        return cell
-    return replace(cell, fill=fill, color=color)
+    return replace(cell, fill=fill, color=color, vertical=vertical)
 
 
 def _paint_table(table: Table, theme: Theme) -> Table:
     def rows(kind: tuple[Row, ...]) -> tuple[Row, ...]:
-        return tuple(replace(row, cells=tuple(_painted(c, row, theme) for c in row.cells))
+        return tuple(replace(row, cells=tuple(_painted(c, row, theme, table)
+                                              for c in row.cells))
                      for row in kind)
     return replace(table, head=rows(table.head), body=rows(table.body))
 

@@ -88,7 +88,7 @@ class _Builder:
         if cell.fill:
             put(tc.get_or_add_tcPr(), element("w:shd", val="clear", color="auto",
                                               fill=_hex(cell.fill)), TCPR_ORDER)
-        if "side-label" in cell.classes:
+        if cell.vertical:
             # Read bottom to top down the first column, as on the printed tracker.
             put(tc.get_or_add_tcPr(), element("w:textDirection", val="btLr"), TCPR_ORDER)
             word_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
