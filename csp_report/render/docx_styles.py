@@ -136,10 +136,7 @@ def looks(theme: Theme) -> dict[str, Look]:
     }
 
 
-LOOKS = looks(Theme())  # the default theme's, as the package's reference.docx has them
-
-
-# Word's built-in styles among LOOKS, by name, with the style id Word gives each.
+# Word's built-in styles among the looks, by name, with the style id Word gives each.
 BUILT_IN = {"Normal": "Normal", "Heading 1": "Heading1", "Heading 2": "Heading2",
             "Heading 3": "Heading3", "TOC Heading": "TOCHeading", "toc 1": "TOC1",
             "toc 2": "TOC2", "toc 3": "TOC3", "Caption": "Caption", "Footer": "Footer",

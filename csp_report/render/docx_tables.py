@@ -21,8 +21,6 @@ from ..layout.grid import Placed, grid
 from ..layout.theme import Theme, twips
 from .docx_xml import TBLPR_ORDER, TCPR_ORDER, TRPR_ORDER, element, put, styled, xml_text
 
-# twips between the default theme's side margins (273mm); a pack's own is text_width(theme).
-TEXT_WIDTH = 15477
 # Word's names for a cell spanning rows: its first part, and the parts below it.
 RESTART, CONTINUE = "restart", "continue"
 
