@@ -73,7 +73,9 @@ def test_a_reference_without_the_list_style_gets_it(tmp_path: Path) -> None:
     word = docx.Document(io.BytesIO(render_docx(document(), tmp_path)))
     items = word.tables[0].rows[1].cells[1].paragraphs[1:3]
     assert [p.style.name for p in items] == ["List Bullet", "List Bullet"]
-    assert word.styles["List Bullet"].element.pPr.find(qn("w:numPr")) is not None
+    ppr = word.styles["List Bullet"].element.pPr
+    assert ppr.find(qn("w:numPr")) is not None
+    assert ppr.find(qn("w:contextualSpacing")) is not None  # no gaps between the items
 
 
 def test_a_reference_without_numbering_gets_a_bullet_definition(tmp_path: Path) -> None:

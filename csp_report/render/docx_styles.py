@@ -132,7 +132,8 @@ def looks(theme: Theme) -> dict[str, Look]:
         "Override": small,
         "Side Label": Look(size=theme.size_small, bold=True, centre=True, after=0),
         "Future": Look(),
-        BULLET_STYLE: Look(after=1),
+        # With contextual spacing (see _number_with_bullets): the gap comes after the list.
+        BULLET_STYLE: Look(after=theme.paragraph_gap),
     }
 
 
@@ -287,7 +288,9 @@ def _number_with_bullets(word: WordDocument, style: ParagraphStyle, theme: Theme
     numpr = element("w:numPr")
     numpr.append(element("w:ilvl", val="0"))
     numpr.append(element("w:numId", val=num.get(qn("w:numId"))))
-    put(style.element.get_or_add_pPr(), numpr, PPR_ORDER)
+    ppr = style.element.get_or_add_pPr()
+    put(ppr, numpr, PPR_ORDER)
+    put(ppr, element("w:contextualSpacing"), PPR_ORDER)  # no space between items
 
 
 def _numbering(word: WordDocument) -> BaseOxmlElement:
