@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import Problem
+from .layout.theme import MIN_CONTRAST, Theme, contrast
 from .loader import REPORT_FILE, Document
 from .messages import did_you_mean
 from .model.columns import ChosenQuarters, table_columns
@@ -26,7 +27,17 @@ def check_report(report: Report, doc: Document) -> list[Problem]:
     """Each pack's scheme exists; its columns name declared fields and narratives."""
     problems: list[Problem] = []
     schemes = ["none", *BUILT_IN, *report.status_schemes]
-    for name in report.status_schemes:
+    theme = Theme.from_config(report.theme)
+    for name, scheme in report.status_schemes.items():
+        for sid, status in scheme.statuses.items():
+            best = contrast(theme.text_on(status.colour), status.colour)
+            if best < MIN_CONTRAST:
+                where = ("status_schemes", name, "statuses", sid, "colour")
+                problems.append(Problem(
+                    REPORT_FILE, doc.line_of(where), ".".join(where),
+                    f"no text colour of the theme reads on {status.colour} (best "
+                    f"{best:.1f}:1, at least {MIN_CONTRAST}:1 needed): choose a lighter or "
+                    "darker colour"))
         if name in ("none", *BUILT_IN):
             problems.append(Problem(REPORT_FILE, doc.line_of(("status_schemes", name)),
                                     f"status_schemes.{name}",

@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from csp_report.layout.theme import Theme  # noqa: E402
 from csp_report.render.docx_setup import set_up_page  # noqa: E402
 from csp_report.render.docx_styles import (  # noqa: E402
     TABLE_STYLE,
@@ -91,9 +92,10 @@ def build() -> bytes:
     word = docx.Document()
     drop_extras(word)
     drop_table_styles(word)
-    set_reference_defaults(word)
-    define_styles(word, overwrite=True)
-    set_up_page(word.sections[0])
+    theme = Theme()  # the default look; a project's theme restyles it at render time
+    set_reference_defaults(word, theme)
+    define_styles(word, theme, overwrite=True)
+    set_up_page(word.sections[0], theme)
     set_settings(word)
     set_metadata(word)
     buffer = io.BytesIO()

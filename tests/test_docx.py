@@ -39,6 +39,8 @@ from csp_report.layout.document import (
     Table,
     Text,
 )
+from csp_report.layout.grid import grid
+from csp_report.layout.grid import texts as grid_texts
 from csp_report.render.docx import render_docx
 from csp_report.render.docx_setup import reference_path
 
@@ -82,28 +84,8 @@ def w(name: str) -> str:
 
 def layout_grid(table: Table) -> list[list[str]]:
     """The layout table's text as python-docx reads a Word table: a spanning cell's text in
-    every grid column and row it covers."""
-    grid: list[list[str]] = []
-    carried: dict[int, tuple[Cell, int]] = {}
-    for row in (*table.head, *table.body):
-        texts: list[str] = []
-        cells = iter(row.cells)
-        still: dict[int, tuple[Cell, int]] = {}
-        while len(texts) < len(table.widths):
-            column = len(texts)
-            if column in carried:
-                cell, left = carried[column]
-            else:
-                found = next(cells, None)
-                if found is None:
-                    break
-                cell, left = found, found.rowspan
-            if left > 1:
-                still[column] = (cell, left - 1)
-            texts += [cell.text] * cell.colspan
-        carried = still
-        grid.append(texts)
-    return grid
+    every grid column and row it covers (layout/grid.py resolves the spans)."""
+    return grid_texts(table)
 
 
 def word_grid(table: docx.table.Table) -> list[list[str]]:
@@ -304,13 +286,12 @@ def rag_cells(built: Built) -> list[tuple[docx.table._Cell, Cell]]:
     """(Word cell, layout cell) of every cell the layout gives a RAG class."""
     found = []
     for table, word_table in zip(built.document.tables(), built.word.tables, strict=True):
-        rows = (*table.head, *table.body)
-        for row, word_row in zip(rows, word_table.rows, strict=True):
-            word_cells = list(dict.fromkeys(word_row.cells))  # spans repeat a cell
-            offset = len(word_cells) - len(row.cells)  # continued row spans come first
-            for cell, word_cell in zip(row.cells, word_cells[offset:], strict=True):
-                if any(c.startswith("status-") for c in cell.classes):
-                    found.append((word_cell, cell))
+        for row, word_row in zip(grid(table).rows, word_table.rows, strict=True):
+            word_cells = word_row.cells  # one per grid column
+            for placed in row:
+                if not placed.continued and any(c.startswith("status-")
+                                                for c in placed.cell.classes):
+                    found.append((word_cells[placed.column], placed.cell))
     return found
 
 

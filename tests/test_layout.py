@@ -117,16 +117,24 @@ def test_period_without_pack_skips_packs_without_that_period() -> None:
                     "2016-17-Q1, 2016-17-Q2, 2016-17-Q3, 2016-17-Q4)"]
 
 
-def test_stylesheet_rag_colours_are_the_layouts() -> None:
-    # The PDF's look lives in pack.css, the DOCX's fills come from the layout: they must agree,
-    # and so the PDF's RAG text contrast is the one tested above.
+def test_stylesheet_hard_codes_no_colour() -> None:
+    # The PDF's colours come from the theme (CSS custom properties written before pack.css)
+    # and the cells' own fills: pack.css names none, so the two formats cannot disagree.
     import re
 
     from csp_report.templating import PACKAGE_TEMPLATES
 
     css = (PACKAGE_TEMPLATES / "pack.css").read_text()
-    found = {m[1]: (m[2].upper(), m[3].upper()) for m in re.finditer(
-        r"td\.status-(\w+) \{ background: (#\w+); color: (#\w+); \}", css)}
-    assert found == {s: (RAG_FILLS[s].upper(), RAG_TEXT[s].upper()) for s in RAG_FILLS}
-    banner = re.search(r"tr\.banner th \{ background: (#\w+); color: (#\w+);", css)
-    assert banner and (banner[1].upper(), banner[2].upper()) == (BANNER_FILL, BANNER_TEXT)
+    assert re.findall(r"#[0-9A-Fa-f]{3,6}\b", css) == []
+    assert not re.search(r"\b(red|amber|green|grey)\b", css)
+
+
+def test_every_filled_cell_has_readable_text() -> None:
+    doc = layout(compute(open_project(REPO), "targets", Period.parse("2016-17-Q4")))
+    filled = [c for t in doc.tables() for row in (*t.head, *t.body) for c in row.cells if c.fill]
+    assert len(filled) > 40
+    for cell in filled:
+        assert cell.color and contrast(cell.color, cell.fill) >= 4.5, cell.text
+    rag = {c.classes[0]: (c.fill, c.color) for c in filled if c.classes[:1] != ("side-label",)
+           and c.classes}
+    assert rag == {f"status-{s}": (RAG_FILLS[s], RAG_TEXT[s]) for s in RAG_FILLS}

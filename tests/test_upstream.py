@@ -11,13 +11,13 @@ import pytest
 from pypdf import PdfReader
 
 from csp_report.render import upstream
+from csp_report.render.html import stylesheet_text
 from csp_report.render.pdf import render_pdf
-from csp_report.templating import PACKAGE_TEMPLATES
 
 REPO = Path(__file__).resolve().parent.parent
 ROWS = "".join(f"<tr><td><p>Measure {n}</p></td><td><p>{n * 7}</p></td></tr>" for n in range(90))
 HTML = ('<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Pages</title>'
-        f'<style>{(PACKAGE_TEMPLATES / "pack.css").read_text()}</style></head><body>'
+        f'<style>{stylesheet_text(REPO)}</style></head><body>'
         '<h2 id="one">One</h2><table><thead><tr class="header"><th>Measure</th><th>Figure</th>'
         f'</tr></thead><tbody>{ROWS}</tbody></table><h2 id="two">Two</h2><p>End.</p>'
         '</body></html>')

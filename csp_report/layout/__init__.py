@@ -10,6 +10,7 @@ from ..sentences import Sentences
 from .common import contents, cover, status_key, summary_blocks
 from .document import Document, Heading, Page
 from .tables import section_tables
+from .theme import Theme, paint
 
 
 def data_date(computed: ComputedPack) -> dt.date:
@@ -46,7 +47,7 @@ def layout(computed: ComputedPack) -> Document:
     if summary or key:
         pages.append(Page(tuple(summary) + tuple(key)))
     pages.append(Page(tuple(tables)))
-    return Document(
+    return paint(Document(
         title=say("title"),
         subject=say("subject"),
         language=report.language,
@@ -54,4 +55,5 @@ def layout(computed: ComputedPack) -> Document:
         date=data_date(computed).isoformat(),
         footer=say("footer"),
         pages=tuple(pages),
-    )
+        theme=Theme.from_config(report.theme),
+    ))

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from ..compute.measures import ComputedMeasure, ComputedQuarter
 from ..model.status import Scheme
 from ..sentences import Sentences
-from .colours import text_on
 from .document import Cell, Content, Text
 from .text import rich_text
 
@@ -106,5 +105,6 @@ def status_cell(scheme: Scheme | None, measure: ComputedMeasure, travel: bool) -
         extra.append(Text(f"{measure.travel.arrow} {measure.travel.label}", "travel"))
     if rating.how == "override":
         extra.append(Text(rating.basis[0].upper() + rating.basis[1:], "override"))
+    # The text colour on the fill is the theme's to decide (layout/theme.py, paint).
     return Cell((Text(status.word, "rag"), *extra), classes=(f"status-{rating.status}",),
-                fill=status.colour, color=text_on(status.colour))
+                fill=status.colour)

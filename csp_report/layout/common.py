@@ -9,7 +9,6 @@ from ..compute.numbers import plain
 from ..model.columns import table_columns
 from ..model.status import Scheme, Status
 from ..sentences import Sentences
-from .colours import text_on
 from .document import (
     Cell,
     Content,
@@ -235,4 +234,4 @@ def status_key(computed: ComputedPack,
 def status_word_cell(status_id: str, status: Status) -> Cell:
     """A status as the key shows it: the word always, on its fill (never colour alone)."""
     return Cell((Text(status.word, "rag"),), classes=(f"status-{status_id}",),
-                fill=status.colour, color=text_on(status.colour))
+                fill=status.colour)

@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .theme import Theme
+
+
+def _default_theme() -> Theme:
+    from .theme import Theme  # theme.py draws on this module's types
+
+    return Theme()
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,7 @@ class Cell:
     classes: tuple[str, ...] = ()
     fill: str | None = None  # background colour as #rrggbb, decided here for both formats
     color: str | None = None  # text colour on that fill, chosen for contrast by the layout
+    vertical: bool = False  # text read bottom to top (the tracker's side label)
 
     @property
     def text(self) -> str:
@@ -125,6 +136,7 @@ class Document:
     date: str  # ISO date of the data, used for document metadata
     footer: str
     pages: tuple[Page, ...] = field(default_factory=tuple)
+    theme: Theme = field(default_factory=_default_theme)
 
     def tables(self) -> list[Table]:
         return [b for page in self.pages for b in page.blocks if isinstance(b, Table)]

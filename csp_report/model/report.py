@@ -9,6 +9,7 @@ from pydantic_core import PydanticCustomError
 
 from .columns import Column, ColumnKind, LabelStyle, Periods, Preset
 from .status import RagRules, Scheme
+from .theme import ThemeConfig
 from .types import Identifier, Strict, Text
 
 FieldType = Literal["text", "number", "choice"]
@@ -125,6 +126,7 @@ class Report(Strict):
         {}, description="Narrative fields besides commentary, by id, with their label, "
         "e.g. action: Action / response")
     packs: dict[Identifier, Pack] = Field(min_length=1)
+    theme: ThemeConfig = ThemeConfig()
     returns: Returns = Field(Returns(), description="Partner returns: due date and contact")
 
     @model_validator(mode="after")

@@ -18,20 +18,26 @@ from docx.styles.style import ParagraphStyle, _TableStyle
 from docx.text.paragraph import Paragraph as WordParagraph
 
 from ..layout.document import Block, Contents, Document, Heading, Page, Paragraph, Table
+from ..layout.theme import Theme
 from .docx_contents import Target, add_contents, heading_targets
 from .docx_setup import (
     ask_to_update_fields,
+    is_package_reference,
     open_reference,
     set_core_properties,
     set_up_page,
     write_footer,
 )
-from .docx_styles import ROLE_STYLES, TABLE_STYLE, define_styles, set_default_language
+from .docx_styles import (
+    ROLE_STYLES,
+    TABLE_STYLE,
+    bullet_style,
+    define_styles,
+    set_default_language,
+    set_reference_defaults,
+)
 from .docx_tables import add_table
 from .docx_xml import bookmark, repack, styled, xml_text
-
-COVER_TOP = Mm(40)  # pack.css: .page-cover { padding-top: 40mm }
-AFTER_TABLE = Mm(5)  # pack.css: table { margin-bottom: 5mm }
 
 
 @dataclass
@@ -71,6 +77,7 @@ class _Flow:
     word: WordDocument
     styles: _Styles
     targets: dict[str, Target]
+    theme: Theme
 
     def page(self, page: Page, first_page: bool) -> None:
         """One layout Page: it starts on a new page, as do its level-2 headings."""
@@ -81,9 +88,9 @@ class _Flow:
             if page.style == "cover":
                 paragraph.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
                 if previous is None:
-                    paragraph.paragraph_format.space_before = COVER_TOP
+                    paragraph.paragraph_format.space_before = Mm(self.theme.cover_top)
             if isinstance(previous, Table) and paragraph.paragraph_format.space_before is None:
-                paragraph.paragraph_format.space_before = AFTER_TABLE
+                paragraph.paragraph_format.space_before = Mm(self.theme.table_gap)
             if _breaks_before(block, previous, first_page):
                 paragraph.paragraph_format.page_break_before = True
             previous = block
@@ -117,7 +124,8 @@ class _Flow:
         """The table's visible description above it (the PDF's caption), then the table."""
         caption = styled(self.word.add_paragraph(xml_text(table.description)),
                          self.styles.named("Caption"))
-        add_table(self.word, table, self.styles.role, self.styles.table())
+        add_table(self.word, table, self.styles.role, self.styles.table(), self.theme,
+                  bullet_style(self.word))
         return caption
 
 
@@ -133,14 +141,19 @@ def _breaks_before(block: Block, previous: Block | None, first_page: bool) -> bo
 def render_docx(doc: Document, project_root: Path) -> bytes:
     """The pack as .docx bytes, identical for identical Documents."""
     word = open_reference(project_root)
-    define_styles(word, overwrite=False)
+    # The package's reference was drawn from the default theme: a project's theme restyles
+    # it. A project's own reference.docx keeps its styles (only missing ones are added).
+    restyle = doc.theme != Theme() and is_package_reference(project_root)
+    if restyle:
+        set_reference_defaults(word, doc.theme)
+    define_styles(word, doc.theme, overwrite=restyle)
     set_default_language(word, doc.language)
     styles = _Styles(word)
     section = word.sections[0]
-    set_up_page(section)
-    write_footer(section, doc.footer, styles.named("Footer"))
+    set_up_page(section, doc.theme)
+    write_footer(section, doc.footer, styles.named("Footer"), doc.theme)
     ask_to_update_fields(word)
-    flow = _Flow(word, styles, heading_targets(doc))
+    flow = _Flow(word, styles, heading_targets(doc), doc.theme)
     for index, page in enumerate(doc.pages):
         flow.page(page, first_page=index == 0)
     set_core_properties(word, doc.title, doc.subject, doc.author, doc.language, doc.date)

@@ -16,13 +16,12 @@ from docx.shared import Twips
 from docx.styles.style import ParagraphStyle
 
 from ..errors import TemplateProblem, relative
-from ..templating import find_template_file
-from .docx_tables import TEXT_WIDTH
+from ..layout.theme import Theme, twips
+from ..templating import PACKAGE_TEMPLATES, find_template_file
+from .docx_tables import text_width
 from .docx_xml import SETTINGS_ORDER, add_field, element, put, styled, tab_run, text_run, xml_text
 
 REFERENCE = "reference.docx"
-PAGE_WIDTH, PAGE_HEIGHT = 16838, 11906  # twips: A4 landscape
-MARGIN, MARGIN_BOTTOM, FOOTER_DISTANCE = 680, 850, 340  # twips: 12mm, 15mm, 6mm
 CORE_TEXT_LIMIT = 255  # python-docx refuses longer core property strings
 
 
@@ -32,6 +31,11 @@ def reference_path(project_root: Path) -> Path:
     if path is not None:
         return path
     raise TemplateProblem(f"{REFERENCE} is missing from the package templates")
+
+
+def is_package_reference(project_root: Path) -> bool:
+    """Whether the render uses the package's reference.docx (the project has none)."""
+    return reference_path(project_root) == PACKAGE_TEMPLATES / REFERENCE
 
 
 def open_reference(project_root: Path) -> WordDocument:
@@ -49,19 +53,26 @@ def open_reference(project_root: Path) -> WordDocument:
     return word
 
 
-def set_up_page(section: Section) -> None:
-    """A4 landscape with the PDF's margins."""
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Twips(PAGE_WIDTH), Twips(PAGE_HEIGHT)
-    section.left_margin = section.right_margin = section.top_margin = Twips(MARGIN)
-    section.bottom_margin = Twips(MARGIN_BOTTOM)
-    section.header_distance = section.footer_distance = Twips(FOOTER_DISTANCE)
+def set_up_page(section: Section, theme: Theme | None = None) -> None:
+    """The theme's paper, orientation and margins, as the PDF has them."""
+    theme = theme or Theme()
+    width, height = theme.page_mm
+    section.orientation = (WD_ORIENT.LANDSCAPE if theme.orientation == "landscape"
+                           else WD_ORIENT.PORTRAIT)
+    section.page_width, section.page_height = Twips(twips(width)), Twips(twips(height))
+    section.top_margin = Twips(twips(theme.margin_top))
+    section.right_margin = Twips(twips(theme.margin_right))
+    section.bottom_margin = Twips(twips(theme.margin_bottom))
+    section.left_margin = Twips(twips(theme.margin_left))
+    section.header_distance = section.footer_distance = Twips(twips(theme.footer_distance))
     section.different_first_page_header_footer = False
     section.gutter = Twips(0)
 
 
-def write_footer(section: Section, text: str, style: ParagraphStyle) -> None:
+def write_footer(section: Section, text: str, style: ParagraphStyle,
+                 theme: Theme | None = None) -> None:
     """The pack's footer text at the left and "Page X of Y" at the right of every page."""
+    width = text_width(theme or Theme())
     footer = section.footer
     footer.is_linked_to_previous = False
     for child in list(footer._element):
@@ -70,9 +81,9 @@ def write_footer(section: Section, text: str, style: ParagraphStyle) -> None:
     stops = paragraph.paragraph_format.tab_stops
     # The Footer style's own stops are for Letter portrait: clear them, then one right stop.
     for stop in style.paragraph_format.tab_stops:
-        if stop.position != Twips(TEXT_WIDTH):
+        if stop.position != Twips(width):
             stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
-    stops.add_tab_stop(Twips(TEXT_WIDTH), WD_TAB_ALIGNMENT.RIGHT)
+    stops.add_tab_stop(Twips(width), WD_TAB_ALIGNMENT.RIGHT)
     p = paragraph._p
     p.append(text_run(text))
     p.append(tab_run())

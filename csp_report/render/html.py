@@ -8,7 +8,9 @@ import jinja2
 import markupsafe
 
 from ..errors import TemplateProblem
-from ..layout.document import Cell, Document, Row
+from ..layout.document import Document
+from ..layout.grid import grid
+from ..layout.theme import Theme
 from ..templating import find_template_file, html_environment, template_problem
 from .resources import check_stylesheet
 
@@ -20,35 +22,61 @@ def block_kind(block: object) -> str:
     return type(block).__name__.lower()
 
 
-def drawn_rows(rows: tuple[Row, ...]) -> list[list[tuple[Cell, bool]]]:
-    """Rows as the HTML draws them: each (cell, continued) with row spans drawn per row.
-
-    WeasyPrint tags a cell that spans rows across a page break as a broken table structure
-    (PDF/UA rules TABLE-COLUMN-ROWSPAN and TABLE-ROW-COLUMNSPAN fail), so a spanning cell is
-    drawn again in each row it covers, marked `continued`; the DOCX draws a real merge.
-    """
-    drawn: list[list[tuple[Cell, bool]]] = []
-    carried: list[tuple[int, Cell, int]] = []  # (column, cell, rows still to cover)
-    for row in rows:
-        cells: list[tuple[Cell, bool]] = []
-        still = []
-        for column, cell, left in carried:
-            cells.insert(column, (cell, True))
-            if left > 1:
-                still.append((column, cell, left - 1))
-        for cell in row.cells:
-            if cell.rowspan > 1:
-                still.append((len(cells), cell, cell.rowspan - 1))
-            cells.append((cell, False))
-        carried = still
-        drawn.append(cells)
-    return drawn
+def _number(value: float) -> str:
+    """A CSS number: 9.0 -> '9', 0.75 -> '0.75'."""
+    return f"{value:g}"
 
 
-def stylesheet_text(project_root: Path) -> str:
-    """pack.css (the project's if it has one, else ours) followed by the project's custom.css;
-    every URL in them is checked as the PDF renderer would check it."""
-    parts = []
+def theme_css(theme: Theme) -> str:
+    """The theme as CSS: the page geometry (an @page rule, which cannot use var()) and the
+    rest as custom properties pack.css reads with var(); table sizes per table style."""
+    n = _number
+    width, height = theme.page_mm
+    footer = (f"font-family: var(--font-family); font-size: {n(theme.size_small)}pt; "
+              f"color: {theme.muted};")
+    lines = [
+        "/* The theme (report.yaml `theme:`); pack.css and custom.css follow. */",
+        f"@page {{ size: {n(width)}mm {n(height)}mm; margin: {n(theme.margin_top)}mm "
+        f"{n(theme.margin_right)}mm {n(theme.margin_bottom)}mm {n(theme.margin_left)}mm;",
+        f"  @bottom-left {{ {footer} }}",
+        f"  @bottom-right {{ {footer} }} }}",
+        ":root {",
+    ]
+    properties = {
+        "text": theme.text, "muted": theme.muted, "accent": theme.accent,
+        "banner-fill": theme.banner_fill, "banner-text": theme.banner_text,
+        "header-fill": theme.header_fill, "header-text": theme.header_text,
+        "light-text": theme.light_text,
+        "border": theme.border, "border-width": f"{n(theme.border_width)}pt",
+        "font-family": f'"{theme.pdf_font}", sans-serif',
+        "size-body": f"{n(theme.size_body)}pt", "size-small": f"{n(theme.size_small)}pt",
+        "size-banner": f"{n(theme.size_banner)}pt", "size-title": f"{n(theme.size_title)}pt",
+        "size-h2": f"{n(theme.size_h2)}pt", "size-h3": f"{n(theme.size_h3)}pt",
+        "size-cover": f"{n(theme.size_cover)}pt",
+        "size-cover-plan": f"{n(theme.size_cover_plan)}pt",
+        "size-cover-note": f"{n(theme.size_cover_note)}pt",
+        "paragraph-gap": f"{n(theme.paragraph_gap)}pt",
+        "cell-padding": f"{n(theme.cell_padding)}mm", "table-gap": f"{n(theme.table_gap)}mm",
+        "cover-top": f"{n(theme.cover_top)}mm",
+        "contents-width": f"{n(theme.contents_width)}mm",
+        "table-width": "100%", "table-font-size": "1em",
+    }
+    lines += [f"  --{name}: {value};" for name, value in properties.items()]
+    lines.append("}")
+    for style in sorted({*theme.table_width, *theme.table_font_size}):
+        rules = []
+        if style in theme.table_width:
+            rules.append(f"--table-width: {n(theme.table_width[style])}%;")
+        if style in theme.table_font_size:
+            rules.append(f"--table-font-size: {n(theme.table_font_size[style])}pt;")
+        lines.append(f"table.{style} {{ {' '.join(rules)} }}")
+    return "\n".join(lines) + "\n"
+
+
+def stylesheet_text(project_root: Path, theme: Theme | None = None) -> str:
+    """The theme's CSS, then pack.css (the project's if it has one, else ours), then the
+    project's custom.css; every URL in them is checked as the PDF renderer would check it."""
+    parts = [theme_css(theme or Theme())]
     for name in STYLESHEETS:
         path = find_template_file(project_root, name)
         if path is None:
@@ -66,11 +94,11 @@ def render_html(doc: Document, project_root: Path) -> str:
     """The pack as one HTML page with its stylesheet inline."""
     env = html_environment(project_root)
     env.filters["kind"] = block_kind
-    env.filters["drawn"] = drawn_rows
+    env.filters["grid"] = grid
     try:
         template = env.get_template("pack.html")
         # The stylesheet is template text (ours or the project's), not user data: not escaped.
-        css = markupsafe.Markup(stylesheet_text(project_root))
+        css = markupsafe.Markup(stylesheet_text(project_root, doc.theme))
         return template.render(doc=doc, stylesheet_text=css)
     except jinja2.TemplateError as err:
         raise template_problem(err) from None
