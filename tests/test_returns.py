@@ -404,6 +404,8 @@ def test_validations_and_protection_survive_reloading(small: Path) -> None:
     assert by_cell["I7"].type == "decimal" and by_cell["I7"].formula2 == "100"
     assert by_cell["L6"].type == "list" and "To follow" in by_cell["L6"].formula1
     assert all(dv.showInputMessage and dv.prompt for dv in rules.values())
+    assert all(str(dv.sqref) for dv in rules.values())  # an empty one: Excel says damaged
+    assert not any(dv.formula1 == "1" and dv.type == "whole" for dv in rules.values())  # rank
     texts = [str(c.value) for row in cover.iter_rows() for c in row if c.value]
     assert "Testshire Police" in texts and "20 January 2024" in texts  # 31 Dec + 20 days
     assert "safety@testshire.gov.uk" in texts

@@ -251,8 +251,6 @@ def _measures(ws: Worksheet, meta: Worksheet, project: Project, period: Period, 
         ws.column_dimensions[spec.letter(i)].width = column.width
     ws.freeze_panes = f"D{spec.HEADER_ROW + 1}"
     rules = _validations(project, lines)
-    for rule in rules.values():
-        ws.add_data_validation(rule)
     meta_rows = []
     row = spec.HEADER_ROW + 1
     for pack_id, pack_lines in packs:
@@ -265,6 +263,9 @@ def _measures(ws: Worksheet, meta: Worksheet, project: Project, period: Period, 
         for line in pack_lines:
             meta_rows.append(_row(ws, row, line, columns, rules, project, period))
             row += 1
+    for rule in rules.values():
+        if rule.sqref.ranges:  # Excel calls a workbook with an empty validation damaged
+            ws.add_data_validation(rule)
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # partners may widen columns to read
     ws.protection.formatRows = False

@@ -189,7 +189,8 @@ def _read(wb: Any, project: Project, problems: _Problems
         return None, problems.found
     meta_rows = _rows(meta_ws, 8 + count, 5)[8:]
     keys = {v: k for k, v in letters.items()}
-    sheet_rows = max((r[0][0] for r in meta_rows if isinstance(r[0][0], int)), default=0)
+    sheet_rows = max((r[0][0] for r in meta_rows if r and isinstance(r[0][0], int)),
+                     default=0)
     values = _rows(wb[spec.SHEET], min(sheet_rows, spec.MAX_ROWS + 50), len(letters))
     by_file = {e.file: e for entries in project.measures.values() for e in entries}
     returned = Returned(problems.name, period, owner, [], _completed_by(wb))
@@ -201,6 +202,8 @@ def _read(wb: Any, project: Project, problems: _Problems
 
 
 def _completed_by(wb: Any) -> str | None:
+    if spec.COVER not in wb.sheetnames:
+        return None
     for row in _rows(wb[spec.COVER], 40, 2):
         if len(row) > 1 and row[0][0] == "Completed by" and row[1][0] is not None:
             return cells.text(cells.canonical(row[1][0]))[:200]
@@ -230,7 +233,7 @@ def _row(meta: list[Any], values: list[list[Any]], keys: dict[str, str],
         return None
     try:
         kept: dict[str, str] = json.loads(kept_json)
-        filled: dict[str, str] = json.loads(filled_json)
+        filled: dict[str, str] = json.loads(filled_json) if filled_json else {}
     except (TypeError, ValueError):
         problems.add(None, "", "its csp-report sheet is damaged: export the return again")
         return None
