@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import math
 import os
 import zipfile
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -57,6 +59,32 @@ def _cell_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
+
+
+def _fit_rows(ws: Worksheet, rows: Iterable[int], widths: dict[str, float]) -> None:
+    """Row heights for wrapped text (neither Excel nor LibreOffice fits them on opening)."""
+    for row in rows:
+        lines = 1
+        for cell in ws[row]:
+            width = widths.get(spec.letter(cell.column))
+            if not isinstance(cell.value, str) or not width:
+                continue
+            per_line = max(1, int(width * 1.15))
+            lines = max(lines, sum(max(1, math.ceil(len(part) / per_line))
+                                   for part in cell.value.split("\n")))
+        if lines > 1:
+            ws.row_dimensions[row].height = min(409, 15 * lines)
+
+
+def _printable(ws: Worksheet, title_rows: str | None = None) -> None:
+    """Printed landscape, as wide as the page; the column headings on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
 
 
 def _validations(project: Project, lines: list[Line]) -> dict[str, DataValidation]:
@@ -208,8 +236,10 @@ def _cover(ws: Worksheet, project: Project, period: Period, owner: str) -> None:
     row = 3
     for label, text in rows:
         ws.cell(row, 1, label).font = Font(bold=True)
+        ws.cell(row, 1).alignment = Alignment(vertical="top")
         ws.cell(row, 2, text).alignment = WRAP
         row += 1
+    _fit_rows(ws, range(3, row), {"B": 80})
     row += 1
     date_rule = DataValidation(type="date", operator="greaterThan", formula1="1",
                                allow_blank=True, showInputMessage=True,
@@ -229,6 +259,7 @@ def _cover(ws: Worksheet, project: Project, period: Period, owner: str) -> None:
             cell.number_format = "d mmmm yyyy"
         rule.add(cell.coordinate)
         row += 1
+    _printable(ws)
     ws.protection.sheet = True
 
 
@@ -253,7 +284,9 @@ def _measures(ws: Worksheet, meta: Worksheet, project: Project, period: Period, 
     rules = _validations(project, lines)
     meta_rows = []
     row = spec.HEADER_ROW + 1
+    banners = set()
     for pack_id, pack_lines in packs:
+        banners.add(row)
         banner = ws.cell(row, 1, project.report.packs[pack_id].title)
         banner.font = Font(bold=True)
         for i in range(1, len(columns) + 1):
@@ -263,6 +296,9 @@ def _measures(ws: Worksheet, meta: Worksheet, project: Project, period: Period, 
         for line in pack_lines:
             meta_rows.append(_row(ws, row, line, columns, rules, project, period))
             row += 1
+    _fit_rows(ws, [r for r in range(spec.HEADER_ROW, row) if r not in banners],
+              {spec.letter(i + 1): c.width for i, c in enumerate(columns)})
+    _printable(ws, f"{spec.HEADER_ROW}:{spec.HEADER_ROW}")
     for rule in rules.values():
         if rule.sqref.ranges:  # Excel calls a workbook with an empty validation damaged
             ws.add_data_validation(rule)
