@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import math
 import os
+import textwrap
 import zipfile
 from collections.abc import Iterable
 from decimal import Decimal
@@ -69,8 +69,8 @@ def _fit_rows(ws: Worksheet, rows: Iterable[int], widths: dict[str, float]) -> N
             width = widths.get(spec.letter(cell.column))
             if not isinstance(cell.value, str) or not width:
                 continue
-            per_line = max(1, int(width * 1.15))
-            lines = max(lines, sum(max(1, math.ceil(len(part) / per_line))
+            per_line = max(1, int(width * (0.85 if cell.font.b else 1.05)))
+            lines = max(lines, sum(max(1, len(textwrap.wrap(part, per_line)))
                                    for part in cell.value.split("\n")))
         if lines > 1:
             ws.row_dimensions[row].height = min(409, 15 * lines)
@@ -296,6 +296,12 @@ def _measures(ws: Worksheet, meta: Worksheet, project: Project, period: Period, 
         for line in pack_lines:
             meta_rows.append(_row(ws, row, line, columns, rules, project, period))
             row += 1
+    data_rows = [r for r in range(spec.HEADER_ROW + 1, row) if r not in banners]
+    for i, column in enumerate(columns, start=1):  # hide what no row of this return uses
+        if column.key in ("series", "target", "ytd", "ytd_previous") and all(
+                ws.cell(r, i).value is None and ws.cell(r, i).protection.locked
+                for r in data_rows):
+            ws.column_dimensions[spec.letter(i)].hidden = True
     _fit_rows(ws, [r for r in range(spec.HEADER_ROW, row) if r not in banners],
               {spec.letter(i + 1): c.width for i, c in enumerate(columns)})
     _printable(ws, f"{spec.HEADER_ROW}:{spec.HEADER_ROW}")
