@@ -836,3 +836,15 @@ def test_a_cleared_missing_state_is_a_change_and_must_leave_something(small: Pat
     assert code == 0, output
     assert robbery.read_text() == ROBBERY + (
         "  2023-24-Q3:\n    commentary: Figures are being checked.\n")
+
+
+def test_source_date_epoch_dates_the_workbook(small: Path, monkeypatch: pytest.MonkeyPatch
+                                              ) -> None:
+    import io
+    import zipfile
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704844800")  # 10 January 2024
+    data = workbook_bytes(open_project(small), Period.parse("2023-24-Q3"), "police")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2024, 1, 10, 0, 0, 0)}
+    assert str(load_workbook(io.BytesIO(data)).properties.modified) == "2024-01-10 00:00:00"
