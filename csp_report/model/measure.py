@@ -154,3 +154,12 @@ class Measure(Strict):
         "is given in the data (a partner's own rating)")
     fields: dict[Identifier, FieldValue] = Field(
         {}, description="Values of the project's own fields, by id (page, lead member, ...)")
+
+    @model_validator(mode="after")
+    def _tolerance_used(self) -> Measure:
+        if self.rag_rule == "improvement" and self.tolerance is not None:
+            raise PydanticCustomError(
+                "tolerance_unused", "the improvement rule does not use a tolerance (Amber is "
+                "missed but better than last year); remove 'tolerance', or use rag_rule: "
+                "tolerance")
+        return self
