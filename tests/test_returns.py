@@ -848,3 +848,20 @@ def test_source_date_epoch_dates_the_workbook(small: Path, monkeypatch: pytest.M
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert {info.date_time for info in archive.infolist()} == {(2024, 1, 10, 0, 0, 0)}
     assert str(load_workbook(io.BytesIO(data)).properties.modified) == "2024-01-10 00:00:00"
+
+
+def test_a_monthly_packs_measures_are_monthly_by_default_and_start_when_they_start(
+        tmp_path: Path) -> None:
+    later = MONTHLY_MEASURE.replace("frequency: monthly\n", "").replace(
+        "title: Burglary", "title: Shoplifting\nstart: 2023-24-M07").replace(
+        "  2022-23-M04: {value: 12}\n  2022-23-M05: {value: 11}\n  2023-24-M04: {value: 10}\n",
+        "  2023-24-M07: {value: 4}\n")
+    root = make_project(tmp_path / "proj", MONTHLY, {
+        "m/burglary.yaml": MONTHLY_MEASURE.replace("frequency: monthly\n", ""),
+        "m/shoplifting.yaml": later})
+    project = open_project(root)
+    assert [line.entry.measure.title for _, lines in spec.return_lines(
+        project, "police", Period.parse("2023-24-M05")) for line in lines] == ["Burglary"]
+    assert [line.entry.measure.title for _, lines in spec.return_lines(
+        project, "police", Period.parse("2023-24-M08")) for line in lines] == [
+        "Burglary", "Shoplifting"]

@@ -197,7 +197,10 @@ FREQUENCY_KIND = {"quarterly": "Q", "monthly": "M"}
 def reports_in(measure: Measure, period: Period, pack_frequency: str = "quarterly") -> bool:
     """Whether a measure is in a period's return: a quarterly measure for quarters, a
     monthly one for months, an annual one (its year's result) at its pack's year end."""
-    frequency = getattr(measure, "frequency", "quarterly")
+    frequency = getattr(measure, "frequency", None) or pack_frequency
+    start = getattr(measure, "start", None)
+    if start and Period.parse(start).end_date > period.end_date:
+        return False  # not reported yet
     if frequency == "annual":
         return period.is_year_end and FREQUENCY_KIND.get(pack_frequency) == period.kind \
             and not measure.series
