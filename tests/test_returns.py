@@ -865,3 +865,15 @@ def test_a_monthly_packs_measures_are_monthly_by_default_and_start_when_they_sta
     assert [line.entry.measure.title for _, lines in spec.return_lines(
         project, "police", Period.parse("2023-24-M08")) for line in lines] == [
         "Burglary", "Shoplifting"]
+
+
+def test_returns_packs_must_be_packs(tmp_path: Path) -> None:
+    from csp_report.errors import InvalidProject
+
+    report = REPORT.replace("returns: {due_days: 20, contact: safety@testshire.gov.uk}",
+                            "returns: {packs: [q]}")
+    root = make_project(tmp_path / "proj", report, {"p/robbery.yaml": ROBBERY})
+    with pytest.raises(InvalidProject) as caught:
+        open_project(root)
+    assert [str(p) for p in caught.value.problems] == [
+        "data/report.yaml:7: returns: packs: 'q' is not a pack"]

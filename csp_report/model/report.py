@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .columns import ColumnEntry, LabelStyle, Periods, Preset
@@ -129,10 +129,12 @@ class Report(Strict):
     theme: ThemeConfig = ThemeConfig()
     returns: Returns = Field(Returns(), description="Partner returns: due date and contact")
 
-    @model_validator(mode="after")
-    def _returns_packs_exist(self) -> Report:
-        for pack in self.returns.packs or []:
-            if pack not in self.packs:
-                raise PydanticCustomError("returns_pack", "returns.packs: '{pack}' is not a "
-                                          "pack", {"pack": pack})
-        return self
+    @field_validator("returns")
+    @classmethod
+    def _returns_packs_exist(cls, returns: Returns, info: ValidationInfo) -> Returns:
+        packs = info.data.get("packs") or {}
+        for pack in returns.packs or []:
+            if packs and pack not in packs:
+                raise PydanticCustomError("returns_pack", "packs: '{pack}' is not a pack",
+                                          {"pack": pack})
+        return returns
