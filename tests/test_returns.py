@@ -877,3 +877,14 @@ def test_returns_packs_must_be_packs(tmp_path: Path) -> None:
         open_project(root)
     assert [str(p) for p in caught.value.problems] == [
         "data/report.yaml:7: returns: packs: 'q' is not a pack"]
+
+
+@pytest.mark.parametrize("text", ["Yes", "on", "12:30", "2024-01-02", "null", "1.5"])
+def test_text_that_yaml_1_1_reads_as_something_else_is_quoted(small: Path, text: str) -> None:
+    _fill(_export(small), {"N6": text, "L7": "No update provided", "M7": text})
+    code, output = _import(small, NAME)
+    assert code == 0, output
+    quarters = {e.measure.ref: e.measure.quarters["2023-24-Q3"]
+                for e in open_project(small).measures["p"] if "2023-24-Q3" in e.measure.quarters}
+    assert quarters["1.1"].commentary == text and quarters["1.2"].missing.reason == text
+    assert f"    commentary: '{text}'\n" in (small / "data/measures/p/robbery.yaml").read_text()

@@ -15,7 +15,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.representer import RoundTripRepresenter
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
 
 from ..errors import CspReportError
 from ..loader import parse_yaml
@@ -23,6 +25,10 @@ from .merge import QUARTER_ORDER, YEAR_ORDER
 
 FIGURE_KEYS = ("value", "previous", "ytd", "ytd_previous", "baseline", "out_of", "covering",
                "decimals", "revised", "missing")
+
+
+_RESOLVER = Resolver()
+_STR = "tag:yaml.org,2002:str"
 
 
 class RewriteError(CspReportError):
@@ -86,6 +92,10 @@ def _node(value: Any, key: str = "", flow: bool = False,
         return node
     if isinstance(value, str) and "\n" in value:
         return LiteralScalarString(value)
+    if isinstance(value, str) and _RESOLVER.resolve(ScalarNode, value, (True, False)) != _STR:
+        # ruamel writes YAML 1.2, where yes, on and 12:30 are text; the project's loader
+        # reads YAML 1.1, where they are not, so such text is quoted
+        return SingleQuotedScalarString(value)
     return value
 
 
