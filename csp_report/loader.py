@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -193,16 +195,69 @@ def _parse_with(loader: Any, name: str) -> Document:
                                         for line, message in duplicates])
 
 
-def load_yaml(path: Path, name: str) -> Document | Problem:
-    """Read and parse one YAML file, refusing files over 1 MiB and text that is not UTF-8."""
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def read_regular_file(path: Path, name: str, root: Path | None = None,
+                      limit: int = MAX_FILE_BYTES) -> bytes | Problem:
+    """The bytes of one regular file, or a Problem saying why it is not read.
+
+    Only a regular file is read (a FIFO, a device or a socket is refused without waiting on
+    it), only when its real path is inside `root` (a symlink leading elsewhere is refused),
+    and never more than `limit` bytes: the limit is on what is read, not the size reported.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return Problem(name, 0, "", f"file is {size:,} bytes; the limit is "
-                           f"{MAX_FILE_BYTES:,} bytes (1 MiB)")
-        raw = path.read_bytes()
+        real = path.resolve(strict=True)
+    except FileNotFoundError:
+        return Problem(name, 0, "", "cannot read file: it does not exist (a broken link?)")
+    except (OSError, RuntimeError) as err:  # a link loop, a folder that cannot be searched
+        return Problem(name, 0, "", f"cannot read file: {getattr(err, 'strerror', None) or err}")
+    if root is not None and not _inside(real, root.resolve()):
+        return Problem(name, 0, "", "refused: it is a link leading outside the project; only "
+                       "files inside the project are read")
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_NOFOLLOW
+                     | getattr(os, "O_CLOEXEC", 0))
     except OSError as err:
         return Problem(name, 0, "", f"cannot read file: {err.strerror}")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return Problem(name, 0, "", "not a regular file (a pipe, device or socket cannot "
+                           "be read as data)")
+        if info.st_size > limit:
+            return Problem(name, 0, "", f"file is {info.st_size:,} bytes; the limit is "
+                           f"{_limit_text(limit)}")
+        chunks: list[bytes] = []
+        total = 0
+        while total <= limit:
+            chunk = os.read(fd, min(65536, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:
+            return Problem(name, 0, "", f"file is over {limit:,} bytes; the limit is "
+                           f"{_limit_text(limit)}")
+        return b"".join(chunks)
+    except OSError as err:
+        return Problem(name, 0, "", f"cannot read file: {err.strerror}")
+    finally:
+        os.close(fd)
+
+
+def _limit_text(limit: int) -> str:
+    mib = 1024 * 1024
+    return f"{limit:,} bytes ({limit // mib} MiB)" if limit % mib == 0 else f"{limit:,} bytes"
+
+
+def load_yaml(path: Path, name: str, root: Path | None = None) -> Document | Problem:
+    """Read and parse one YAML file, refusing files over 1 MiB and text that is not UTF-8;
+    with `root`, a file whose real path is outside it is refused too."""
+    raw = read_regular_file(path, name, root)
+    if isinstance(raw, Problem):
+        return raw
     text = _decode(raw, name)
     if isinstance(text, Problem):
         return text
@@ -223,10 +278,38 @@ REPORT_FILE = "data/report.yaml"
 MEASURES_DIR = "data/measures"
 
 
+def _entries(folder: Path, name: str, problems: list[Problem]) -> list[os.DirEntry[str]]:
+    """A folder's entries, sorted by name; an unreadable folder is a problem, never empty."""
+    try:
+        with os.scandir(folder) as found:
+            return sorted(found, key=lambda entry: entry.name)
+    except OSError as err:
+        problems.append(Problem(name, 0, "", f"cannot read folder: {err.strerror}"))
+        return []
+
+
+def _folder_problem(path: Path, name: str, root: Path) -> Problem | None:
+    """Why a folder of measures cannot be used: not a folder, or leading outside the project."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return Problem(name, 0, "", "cannot read folder: it does not exist (a broken link?)")
+    if not _inside(real, root.resolve()):
+        return Problem(name, 0, "", "refused: it is a link leading outside the project; only "
+                       "files inside the project are read")
+    if not real.is_dir():
+        return Problem(name, 0, "", f"not a folder: measures are {MEASURES_DIR}/PACK/NAME.yaml")
+    return None
+
+
 def load_project(root: Path) -> RawProject:
-    """Read data/report.yaml and every data/measures/PACK/*.yaml (folder = pack id)."""
+    """Read data/report.yaml and every data/measures/PACK/*.yaml (folder = pack id).
+
+    Every file and folder that cannot be read is a problem: a project is never read as
+    smaller than it is. Only regular files inside the project are read.
+    """
     problems: list[Problem] = []
-    report = load_yaml(root / REPORT_FILE, REPORT_FILE)
+    report = load_yaml(root / REPORT_FILE, REPORT_FILE, root)
     if isinstance(report, Problem):
         problems.append(report)
         report = None
@@ -234,20 +317,32 @@ def load_project(root: Path) -> RawProject:
         problems.extend(report.problems)
     measures: list[tuple[str, Document]] = []
     measures_dir = root / MEASURES_DIR
-    if measures_dir.is_dir():
-        for path in sorted(measures_dir.rglob("*")):
-            if path.is_dir() or path.name.startswith("."):
+    if not os.path.lexists(measures_dir):
+        return RawProject(root, report, measures, problems)
+    problem = _folder_problem(measures_dir, MEASURES_DIR, root)
+    if problem:
+        return RawProject(root, report, measures, problems + [problem])
+    for pack in _entries(measures_dir, MEASURES_DIR, problems):
+        if pack.name.startswith("."):
+            continue
+        pack_name = f"{MEASURES_DIR}/{pack.name}"
+        problem = _folder_problem(Path(pack.path), pack_name, root)
+        if problem:
+            problems.append(problem)
+            continue
+        for entry in _entries(Path(pack.path), pack_name, problems):
+            if entry.name.startswith("."):
                 continue
-            name = path.relative_to(root).as_posix()
-            pack_parts = path.relative_to(measures_dir).parts
-            if path.suffix not in (".yaml", ".yml") or len(pack_parts) != 2:
+            name = f"{pack_name}/{entry.name}"
+            path = Path(entry.path)
+            if path.suffix not in (".yaml", ".yml") or entry.is_dir():
                 problems.append(Problem(name, 0, "", "not a measure file: measures are "
                                         f"{MEASURES_DIR}/PACK/NAME.yaml"))
                 continue
-            doc = load_yaml(path, name)
+            doc = load_yaml(path, name, root)
             if isinstance(doc, Problem):
                 problems.append(doc)
             else:
                 problems.extend(doc.problems)
-                measures.append((pack_parts[0], doc))
+                measures.append((pack.name, doc))
     return RawProject(root, report, measures, problems)
