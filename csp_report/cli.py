@@ -37,7 +37,21 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group(context_settings=CONTEXT)
+INTERRUPTED = "Interrupted: nothing was written; output/ is as it was."
+
+
+class _Commands(click.Group):
+    """The command group: Ctrl-C ends any command with one line and exit code 130."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo(INTERRUPTED, err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Commands, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="csp-report")
 def main() -> None:
     """Build a Community Safety Partnership's quarterly board pack from YAML data."""
