@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -47,10 +48,15 @@ class _YamlRefused(yaml.YAMLError):
 
 
 class _Refusals:
-    """Composition that refuses anchors and aliases before anything is built from them."""
+    """Composition that refuses anchors, aliases and explicit tags before anything is built
+    from them: a value's type comes from how it is written, never from a tag."""
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
         event = self.peek_event()
+        tag = getattr(event, "tag", None)
+        if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"
+                                    and event.implicit[1]):
+            raise _YamlRefused(event.start_mark.line + 1, f"the tag {tag} is not allowed")
         if isinstance(event, yaml.AliasEvent):
             raise _YamlRefused(
                 event.start_mark.line + 1, f"aliases are not allowed (*{event.anchor})"
@@ -110,6 +116,55 @@ _ALLOWED_TAGS = {
 }
 
 
+_PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+_PLAIN_FLOAT = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
+_BOOL_WORDS = {"true", "false"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_NUMBER_CHARS = 100
+
+
+def _scalar(loader: Any, node: ScalarNode) -> Any:
+    """One scalar's value, refusing what YAML 1.1 reads in a way a person would not expect.
+
+    Dates (2017-02-30 is not even one), 017 (octal 15), 1:30 (90), 0x1F, 1_000, yes/no/on/off
+    as true/false, .inf and .nan are refused with "put it in quotes"; so is a lone surrogate,
+    which is not a character. Numbers are at most 100 characters long.
+    """
+    line = node.start_mark.line + 1
+    text = node.value
+    tag = node.tag.rsplit(":", 1)[-1]
+    if tag == "timestamp":
+        raise _YamlRefused(line, f"'{text}' is read by YAML as a date; dates are not used in "
+                           "data files: put it in quotes if it is text")
+    if tag in ("int", "float"):
+        pattern = _PLAIN_INT if tag == "int" else _PLAIN_FLOAT
+        if not pattern.match(text):
+            raise _YamlRefused(line, f"'{text}' is read by YAML 1.1 as an unexpected number; "
+                               "write a plain decimal number, or put it in quotes if it is text")
+        if len(text) > MAX_NUMBER_CHARS:
+            raise _YamlRefused(line, f"a number {len(text):,} characters long is too long; "
+                               f"the limit is {MAX_NUMBER_CHARS}")
+    if tag == "bool" and text.lower() not in _BOOL_WORDS:
+        raise _YamlRefused(line, f"'{text}' is read by YAML 1.1 as true or false; write true or "
+                           "false, or put it in quotes if it is text")
+    value = loader.construct_object(node)
+    if isinstance(value, str):
+        surrogate = _SURROGATE.search(value)
+        if surrogate:
+            raise _YamlRefused(line, f"contains \\u{ord(surrogate[0]):04x}, half of a character "
+                               "(a lone surrogate); remove it")
+    return value
+
+
+def _key(node: ScalarNode) -> str:
+    """A mapping key is text, as written: 2016-06-30 and 017 stay what they look like."""
+    surrogate = _SURROGATE.search(node.value)
+    if surrogate:
+        raise _YamlRefused(node.start_mark.line + 1, f"contains \\u{ord(surrogate[0]):04x}, half "
+                           "of a character (a lone surrogate); remove it")
+    return str(node.value)
+
+
 def _build(loader: Any, node: Node, path: Path_, lines: dict[Path_, int],
            duplicates: list[tuple[int, str]]) -> Any:
     """Turn a composed node into plain data, recording each value's line.
@@ -125,8 +180,7 @@ def _build(loader: Any, node: Node, path: Path_, lines: dict[Path_, int],
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise _YamlRefused(key_node.start_mark.line + 1, "keys must be plain text")
-            key = loader.construct_object(key_node)
-            key = str(key) if not isinstance(key, str) else key
+            key = _key(key_node)
             if key in result:
                 first = lines[path + (key,)]
                 duplicates.append((key_node.start_mark.line + 1,
@@ -139,7 +193,8 @@ def _build(loader: Any, node: Node, path: Path_, lines: dict[Path_, int],
     if isinstance(node, SequenceNode):
         return [_build(loader, item, path + (i,), lines, duplicates)
                 for i, item in enumerate(node.value)]
-    return loader.construct_object(node)
+    assert isinstance(node, ScalarNode)
+    return _scalar(loader, node)
 
 
 def _decode(raw: bytes, name: str) -> str | Problem:

@@ -15,6 +15,9 @@ from .periods import FinancialYear, Period
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 LARGEST = Decimal(10) ** 15  # far beyond any figure, well within exact decimal arithmetic
+# The smallest figure other than 0: a % change of the largest figure against it still rounds
+# exactly within Decimal's 28 digits (10**15 * 100 / 10**-6 = 10**23).
+SMALLEST = Decimal(10) ** -6
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -47,6 +50,9 @@ def _number(value: Any) -> Decimal:
     if abs(number) >= LARGEST:
         raise PydanticCustomError("number_size", "{got} is too large; figures must be below "
                                   "a thousand million million", {"got": _shown(value)})
+    if number and abs(number) < SMALLEST:
+        raise PydanticCustomError("number_size", "{got} is too small; figures other than 0 "
+                                  "must be at least 0.000001", {"got": _shown(value)})
     return number
 
 
