@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import InvalidProject, Problem
-from .loader import REPORT_FILE, Document, RawProject
+from .loader import MEASURES_DIR, REPORT_FILE, Document, RawProject
 from .messages import did_you_mean, problems_from
 from .model.measure import Figures, Measure, Quarter
 from .model.periods import Period
@@ -52,6 +52,9 @@ def validate(raw: RawProject) -> Project:
         entries.sort(key=lambda e: (order.index(e.measure.section)
                                     if e.measure.section in order else 0,
                                     ref_key(e.measure.ref)))
+    if report is not None and not raw.measures and not problems:
+        problems.append(Problem(MEASURES_DIR, 0, "", "no measure files: a pack's measures are "
+                                f"{MEASURES_DIR}/PACK/NAME.yaml, one file per measure"))
     if problems:
         raise InvalidProject(problems)
     assert report is not None

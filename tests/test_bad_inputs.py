@@ -40,7 +40,7 @@ OLD_OUTPUTS = {
 MARKER = "OUTSIDE-MARKER-3f9c2a71"
 OUTSIDE_YAML = (f"ref: '9.9'\nsection: violence\ntitle: {MARKER}\nowner: police\n"
                 f"quarters:\n  2016-17-Q1:\n    commentary: {MARKER}\n")
-CAUSES = (1, 2, 3, 4, 8)  # grows with each cause fixed
+CAUSES = (1, 2, 3, 4, 7, 8, 9)  # grows with each cause fixed
 
 
 def apply_edit(root: Path, edit: dict[str, Any], places: dict[str, str]) -> None:
@@ -227,6 +227,7 @@ def test_bad_input(case_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     for name, mode in case.get("chmod", {}).items():
         os.chmod(root / name, int(str(mode), 0))
     before = contents(root / "output")
+    outside_before = {p: p.read_bytes() for p in (tmp_path / "outside").rglob("*") if p.is_file()}
     target = tmp_path / "nowhere" if case.get("special") == "no-project" else root
     places["project"] = str(target)
     args = [fill(a, places) for a in case["run"]]
@@ -255,6 +256,8 @@ def test_bad_input(case_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
         if (root / "output").is_dir():
             assert not [p for p in (root / "output").iterdir() if p.name.startswith(".")]
     assert MARKER not in output, "a file outside the project was shown"
+    assert outside_before == {p: p.read_bytes() for p in (tmp_path / "outside").rglob("*")
+                              if p.is_file()}, "a file outside the project was changed"
     for data in everything_written(tmp_path):
         assert MARKER.encode() not in data, "a file outside the project was published"
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .types import Identifier, Number, Strict, Text
+from .types import Identifier, Language, Number, Strict, Text
 
 Layout = Literal["activity", "tracker"]
 LabelStyle = Literal["quarter", "quarter-update", "range", "short-range"]
@@ -81,7 +81,7 @@ class Report(Strict):
 
     partnership: Text
     plan: Plan
-    language: Text = Field("en-GB", description="Document language, e.g. en-GB")
+    language: Language = Field("en-GB", description="Document language, e.g. en-GB")
     owners: dict[Identifier, Text] = Field(
         min_length=1, description="Data owners ('data collation') by id")
     rag: RagRules = RagRules()

@@ -18,7 +18,12 @@ LARGEST = Decimal(10) ** 15  # far beyond any figure, well within exact decimal 
 # The smallest figure other than 0: a % change of the largest figure against it still rounds
 # exactly within Decimal's 28 digits (10**15 * 100 / 10**-6 = 10**23).
 SMALLEST = Decimal(10) ** -6
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_MAX = 40  # ids become parts of file names: short, and one line
+_ID = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{ID_MAX - 1}}}$")
+# A BCP 47 language tag (RFC 5646, without grandfathered tags): en-GB, cy, zh-Hant-TW.
+_LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z]{3}){0,3}(-[a-zA-Z]{4})?"
+                       r"(-([a-zA-Z]{2}|[0-9]{3}))?(-([a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*"
+                       r"(-[a-wyzA-WYZ0-9](-[a-zA-Z0-9]{2,8})+)*(-x(-[a-zA-Z0-9]{1,8})+)?$")
 
 
 class Strict(BaseModel):
@@ -102,9 +107,18 @@ def _limit(most: int) -> Callable[[str], str]:
 
 
 def _identifier(value: str) -> str:
-    if not _ID.match(value):
+    if not _ID.fullmatch(value):
         raise PydanticCustomError(
-            "identifier", "{got} is not an id: use lower-case letters, digits and dashes",
+            "identifier", "{got} is not an id: use lower-case letters, digits and dashes "
+            "(at most {most} characters, starting with a letter or digit)",
+            {"got": _shown(value), "most": ID_MAX})
+    return value
+
+
+def _language(value: str) -> str:
+    if len(value) > 35 or not _LANGUAGE.fullmatch(value):
+        raise PydanticCustomError(
+            "language", "{got} is not a language tag (BCP 47) such as en-GB or cy",
             {"got": _shown(value)})
     return value
 
@@ -135,6 +149,8 @@ LongText = Annotated[str, BeforeValidator(_string), AfterValidator(_text),
                                                                      "maxLength": 20_000})]
 Identifier = Annotated[str, BeforeValidator(_string), AfterValidator(_identifier),
                        WithJsonSchema({"type": "string", "pattern": _ID.pattern})]
+Language = Annotated[str, BeforeValidator(_string), AfterValidator(_language),
+                     WithJsonSchema({"type": "string", "pattern": _LANGUAGE.pattern})]
 PeriodId = Annotated[str, BeforeValidator(_string), AfterValidator(_period),
                      WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-Q[1-4]$"})]
 YearId = Annotated[str, BeforeValidator(_string), AfterValidator(_year),
