@@ -18,6 +18,7 @@ from .model.periods import Period
 from .model.project import Project
 from .render.html import render_html
 from .render.pool import RenderPool, result
+from .render.resources import check_html
 from .write import write_all
 
 Progress = Callable[[str], None]
@@ -84,8 +85,9 @@ class Prepared:
 def prepare(project: Project, target: Target) -> Prepared:
     """Compute and lay out a pack, and draw its HTML (fast; everything else draws from it)."""
     document = layout(compute(project, target.pack_id, target.period))
-    return Prepared(target, document, render_html(document, project.root),
-                    _epoch(dt.date.fromisoformat(document.date)))
+    html = render_html(document, project.root)
+    check_html(html, project.root)  # every format: the HTML pack itself, and the PDF drawn from it
+    return Prepared(target, document, html, _epoch(dt.date.fromisoformat(document.date)))
 
 
 def render_all(project: Project, prepared: list[Prepared], formats: Sequence[str],

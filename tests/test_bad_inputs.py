@@ -40,7 +40,7 @@ OLD_OUTPUTS = {
 MARKER = "OUTSIDE-MARKER-3f9c2a71"
 OUTSIDE_YAML = (f"ref: '9.9'\nsection: violence\ntitle: {MARKER}\nowner: police\n"
                 f"quarters:\n  2016-17-Q1:\n    commentary: {MARKER}\n")
-CAUSES = (1, 2, 3, 4, 7, 8, 9)  # grows with each cause fixed
+CAUSES = (1, 2, 3, 4, 6, 7, 8, 9)  # grows with each cause fixed
 
 
 def apply_edit(root: Path, edit: dict[str, Any], places: dict[str, str]) -> None:
@@ -68,7 +68,7 @@ def apply_edit(root: Path, edit: dict[str, Any], places: dict[str, str]) -> None
                          .encode("latin-1"))
         return
     if "text" in edit:
-        text = edit["text"]
+        text = fill(edit["text"], places)
     else:
         text = path.read_text(encoding="utf-8")
         for old, new in edit.get("replace", []):
