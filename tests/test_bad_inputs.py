@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import importlib
+import io
 import os
+import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,7 +44,7 @@ OLD_OUTPUTS = {
 MARKER = "OUTSIDE-MARKER-3f9c2a71"
 OUTSIDE_YAML = (f"ref: '9.9'\nsection: violence\ntitle: {MARKER}\nowner: police\n"
                 f"quarters:\n  2016-17-Q1:\n    commentary: {MARKER}\n")
-CAUSES = (1, 2, 3, 4, 6, 7, 8, 9)  # grows with each cause fixed
+CAUSES = range(1, 10)  # grows with each cause fixed
 
 
 def apply_edit(root: Path, edit: dict[str, Any], places: dict[str, str]) -> None:
@@ -56,6 +60,9 @@ def apply_edit(root: Path, edit: dict[str, Any], places: dict[str, str]) -> None
         return
     if edit.get("fifo"):
         os.mkfifo(path)
+        return
+    if "reference" in edit:  # a broken copy of the package's reference.docx
+        path.write_bytes(broken_reference(edit["reference"]))
         return
     if edit.get("mkdir"):
         path.mkdir(exist_ok=True)
@@ -85,6 +92,30 @@ def apply_edit(root: Path, edit: dict[str, Any], places: dict[str, str]) -> None
         size = edit["repeat_to_bytes"]
         data = (data * (size // len(data) + 1))[:size]
     path.write_bytes(data)
+
+
+def broken_reference(kind: str) -> bytes:
+    """The package's reference.docx without its page settings, with a remote attached
+    template, or with a 60 MiB part of zeros that packs into a few kilobytes."""
+    source = zipfile.ZipFile(REPO / "csp_report/templates/reference.docx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if kind == "no-page-settings" and item.filename == "word/document.xml":
+                data = re.sub(rb"<w:sectPr[ >].*?</w:sectPr>", b"", data, flags=re.S)
+            target.writestr(item, data)
+        if kind == "external":
+            target.writestr("word/_rels/settings.xml.rels", (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+                'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                'officeDocument/2006/relationships/attachedTemplate" '
+                'Target="https://example.com/tracker.dotm" TargetMode="External"/>'
+                '</Relationships>'))
+        if kind == "bomb":
+            target.writestr("word/media/zeros.bin", b"\0" * (60 * 1024 * 1024))
+    return out.getvalue()
 
 
 def fill(text: str, places: dict[str, str]) -> str:
@@ -198,6 +229,9 @@ def failing(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Iterator[N
 def run_in_process(args: list[str], case: dict[str, Any], tmp_path: Path,
                    monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
     monkeypatch.chdir(tmp_path)
+    for name, value in case.get("patch", {}).items():  # e.g. a shorter time limit
+        module, attribute = name.rsplit(".", 1)
+        monkeypatch.setattr(importlib.import_module(module), attribute, value)
     guard = without_permission_bypass() if case.get("chmod") else contextlib.nullcontext()
     with guard, failing(case, monkeypatch):
         result = CliRunner().invoke(main, args, catch_exceptions=True)
