@@ -51,36 +51,36 @@ class _Refusals:
     """Composition that refuses anchors, aliases and explicit tags before anything is built
     from them: a value's type comes from how it is written, never from a tag."""
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
-        event = self.peek_event()
+    peek_event: Any  # from the parser it is mixed with
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event: Any = self.peek_event()
+        line: int = event.start_mark.line + 1
         tag = getattr(event, "tag", None)
-        if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"
-                                    and event.implicit[1]):
-            raise _YamlRefused(event.start_mark.line + 1, f"the tag {tag} is not allowed")
-        if isinstance(event, yaml.AliasEvent):
-            raise _YamlRefused(
-                event.start_mark.line + 1, f"aliases are not allowed (*{event.anchor})"
-            )
+        if tag is not None:
+            raise _YamlRefused(line, f"the tag {tag} is not allowed")
         anchor = getattr(event, "anchor", None)
+        if isinstance(event, yaml.AliasEvent):
+            raise _YamlRefused(line, f"aliases are not allowed (*{anchor})")
         if anchor is not None:
-            raise _YamlRefused(
-                event.start_mark.line + 1, f"anchors are not allowed (&{anchor})"
-            )
-        return super().compose_node(parent, index)  # type: ignore[misc]
+            raise _YamlRefused(line, f"anchors are not allowed (&{anchor})")
+        composed: Node | None = super().compose_node(parent, index)  # type: ignore[misc]
+        return composed
 
 
 class _StrictLoader(_Refusals, yaml.SafeLoader):
     """The pure-Python strict loader: slower, but its error messages say the most."""
 
 
+_CParser: Any
 try:
-    from yaml.cyaml import CParser as _CParser
+    from yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
 except ImportError:  # PyYAML built without libyaml
     _CParser = None
 
 if _CParser is not None:
 
-    class _FastLoader(_Refusals, yaml.composer.Composer, _CParser,  # type: ignore[misc,valid-type]
+    class _FastLoader(_Refusals, yaml.composer.Composer, _CParser,
                       yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
         """libyaml scans and parses (C, fast); our Python composer still refuses anchors."""
 
@@ -364,12 +364,13 @@ def load_project(root: Path) -> RawProject:
     smaller than it is. Only regular files inside the project are read.
     """
     problems: list[Problem] = []
-    report = load_yaml(root / REPORT_FILE, REPORT_FILE, root)
-    if isinstance(report, Problem):
-        problems.append(report)
-        report = None
+    loaded = load_yaml(root / REPORT_FILE, REPORT_FILE, root)
+    report: Document | None = None
+    if isinstance(loaded, Problem):
+        problems.append(loaded)
     else:
-        problems.extend(report.problems)
+        report = loaded
+        problems.extend(loaded.problems)
     measures: list[tuple[str, Document]] = []
     measures_dir = root / MEASURES_DIR
     if not os.path.lexists(measures_dir):

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from .errors import BuildError
 from .model.measure import Measure
 from .model.report import Report
 from .write import write_all
 
-SCHEMAS = {"measure.schema.json": Measure, "report.schema.json": Report}
+SCHEMAS: dict[str, type[BaseModel]] = {"measure.schema.json": Measure,
+                                       "report.schema.json": Report}
 
 
 def schema_texts() -> dict[str, str]:
