@@ -59,6 +59,8 @@ def find_template_file(project_root: Path, name: str) -> Path | None:
                 inside = False
             if not inside:
                 raise TemplateProblem(f"refused to read {candidate}: it leads outside {folder}")
+            if not candidate.is_file():  # a pipe would make its reader wait for ever
+                raise TemplateProblem(f"refused to read {candidate}: not a regular file")
             return candidate
     return None
 
