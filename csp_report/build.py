@@ -24,7 +24,7 @@ from .model.project import Project
 from .render.html import render_html
 from .render.pool import RenderPool, result
 from .render.resources import check_html
-from .write import write_all
+from .write import check_targets, write_all
 
 Progress = Callable[[str], None]
 
@@ -177,6 +177,12 @@ def build(project: Project, *, pack: str | None = None, period: str | None = Non
     out_dir = out if out is not None else project.root / "output"
     report = progress or (lambda _message: None)
     targets = choose_targets(project, pack, period, notice)
+    # What can be checked cheaply is checked before the slow rendering starts.
+    check_targets(out_dir / target.file_name(fmt) for target in targets for fmt in formats)
+    if "docx" in formats:
+        from .render.docx_setup import open_reference
+
+        open_reference(project.root)  # a broken reference.docx fails before any PDF is drawn
     prepared = [prepare(project, target) for target in targets]
     if pool is None:
         workers = 1 if len(prepared) < 2 or "pdf" not in formats else None

@@ -9,7 +9,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import BuildError
@@ -41,9 +41,10 @@ def _remove_stale(target: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def _check_targets(outputs: dict[Path, bytes]) -> None:
-    """Refuse before anything is written when a target cannot be replaced by a file."""
-    for target in outputs:
+def check_targets(targets: Iterable[Path]) -> None:
+    """Refuse, before anything is rendered or written, a target that cannot be replaced by a
+    file: a folder or a symlink in its place, or an output folder that is a file."""
+    for target in targets:
         if target.is_symlink() or (target.exists() and not target.is_file()):
             what = "a folder" if target.is_dir() and not target.is_symlink() else \
                 "something that is not a regular file"
@@ -98,7 +99,7 @@ def write_all(outputs: dict[Path, bytes]) -> list[Path]:
     interruption, at any point puts every previous output back and removes the temporary
     files, so the output folder holds either the whole new build or exactly what it held.
     """
-    _check_targets(outputs)
+    check_targets(outputs)
     staged: list[tuple[Path, Path]] = []
     done: list[tuple[Path, Path | None]] = []  # (target, what it held before) once replaced
     backups: list[Path] = []

@@ -254,7 +254,13 @@ def run_subprocess(args: list[str], case: dict[str, Any], tmp_path: Path) -> tup
     return result.returncode, result.stdout, result.stderr
 
 
-@pytest.mark.parametrize("case_file", CASES, ids=[c.stem for c in CASES])
+def _param(case_file: Path) -> Any:
+    """A case; `slow: true` (it renders real PDFs) leaves it out of the fast loop."""
+    slow = yaml.safe_load(case_file.read_text(encoding="utf-8")).get("slow")
+    return pytest.param(case_file, id=case_file.stem, marks=[pytest.mark.slow] if slow else [])
+
+
+@pytest.mark.parametrize("case_file", [_param(case) for case in CASES])
 def test_bad_input(case_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
     root, places = prepare(tmp_path, case)
