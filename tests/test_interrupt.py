@@ -73,7 +73,7 @@ def _started_by(proc: Path, pid: int, root: Path) -> bool:
     except OSError:
         return False
     # A worker is re-parented when its parent dies; it still carries the build's command line.
-    return (int(stat[1]) == pid or (b"csp_report\x00build" in cmdline
+    return (int(stat[1]) == pid or (b"csp_report" in cmdline
                                     and os.fsencode(root) in cmdline)) and stat[0] != "Z"
 
 
@@ -85,19 +85,33 @@ def snapshot_of_build(root: Path) -> dict[str, bytes]:
 SMALL = REPO / "tests/fixtures/small"
 
 
-@pytest.mark.parametrize("delay", [0.05, 0.4, 1.0, 1.6, 2.4])
+# The program as the console script runs it, saying when csp-report's own code has started
+# (before that, only Python itself is starting, and Ctrl-C is Python's to answer).
+PROGRAM = """
+import sys
+from csp_report.entry import run
+print("started", flush=True)
+sys.argv = ["csp-report", "build", sys.argv[1]]
+run()
+"""
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.2, 0.6, 1.2, 2.0])
 def test_ctrl_c_exits_130_with_one_line_and_leaves_output_as_it_was(
         tmp_path: Path, delay: float) -> None:
-    """Ctrl-C from a terminal reaches the whole process group: the build and its workers."""
+    """Ctrl-C from a terminal reaches the whole process group: the build and its workers. At
+    0 s the library is still being imported; later, workers are rendering."""
     root = tmp_path / "project"
     shutil.copytree(SMALL / "data", root / "data")
     (root / "output").mkdir()
     old = {"activity-2017-18-Q1.pdf": b"old pdf", "tracker-2016-17-Q1.docx": b"old docx"}
     for name, data in old.items():
         (root / "output" / name).write_bytes(data)
-    process = subprocess.Popen([sys.executable, "-m", "csp_report", "build", str(root)],
+    process = subprocess.Popen([sys.executable, "-c", PROGRAM, str(root)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
+    assert process.stdout is not None
+    assert process.stdout.readline() == "started\n"
     time.sleep(delay)
     os.killpg(process.pid, signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
