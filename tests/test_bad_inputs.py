@@ -141,6 +141,9 @@ def prepare(tmp_path: Path, case: dict[str, Any]) -> tuple[Path, dict[str, str]]
     places = {"project": str(root), "outside": str(outside / "secret.yaml"),
               "outside_dir": str(outside / "folder"), "outside_css": str(outside / "secret.css"),
               "outside_html": str(outside / "secret.html"), "tmp": str(tmp_path)}
+    # Links to the marker files that every case has, where nothing should ever be read.
+    (root / "data" / "notes.yaml").symlink_to(outside / "secret.yaml")
+    (root / "templates" / "notes.css").symlink_to(outside / "secret.css")
     for edit in case.get("edits", []):
         apply_edit(root, edit, places)
     special = case.get("special")
