@@ -215,8 +215,12 @@ def returns_import(project_dir: Path, files: tuple[Path, ...], dry_run: bool,
     from .returns.importer import import_returns
 
     project = api.open_project(project_dir)
-    result = import_returns(project, list(files), dry_run=dry_run, revise=revise,
-                            period=period, owner=owner)
+    try:
+        result = import_returns(project, list(files), dry_run=dry_run, revise=revise,
+                                period=period, owner=owner)
+    except KeyboardInterrupt:
+        click.echo("Interrupted: no measure file was changed.", err=True)
+        sys.exit(130)
     for returned in result.returns:
         who = f", completed by {returned.completed_by}" if returned.completed_by else ""
         click.echo(f"read {returned.name}: {project.report.owners[returned.owner]}, "

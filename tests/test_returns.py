@@ -334,6 +334,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(small: Path) -> None:
 
 def test_all_or_nothing_when_a_rename_fails(small: Path, monkeypatch: pytest.MonkeyPatch
                                             ) -> None:
+    from csp_report import write
     from csp_report.errors import CspReportError
     from csp_report.returns import importer
 
@@ -348,11 +349,12 @@ def test_all_or_nothing_when_a_rename_fails(small: Path, monkeypatch: pytest.Mon
             raise OSError(28, "No space left on device", str(dst))
         real(src, dst)
 
-    monkeypatch.setattr(importer.os, "replace", flaky)
+    monkeypatch.setattr(write.os, "replace", flaky)
     with pytest.raises(CspReportError, match="no measure file was changed"):
         importer.import_returns(open_project(small), [small / NAME])
     assert _digest(small) == digest
-    assert not list((small / "data").rglob("*.tmp"))
+    assert sorted(p.name for p in (small / "data/measures/p").iterdir()) == [
+        "callers.yaml", "fires.yaml", "robbery.yaml", "satisfaction.yaml"]
 
 
 @pytest.mark.parametrize(("value", "number_format"), [(0.347, "0.0%"), ("34.7%", "@"),
@@ -888,3 +890,24 @@ def test_text_that_yaml_1_1_reads_as_something_else_is_quoted(small: Path, text:
                 for e in open_project(small).measures["p"] if "2023-24-Q3" in e.measure.quarters}
     assert quarters["1.1"].commentary == text and quarters["1.2"].missing.reason == text
     assert f"    commentary: '{text}'\n" in (small / "data/measures/p/robbery.yaml").read_text()
+
+
+def test_ctrl_c_while_writing_puts_every_file_back(small: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from csp_report import write
+
+    _fill(_export(small), {"I6": 9, "I7": 50})
+    digest = _digest(small)
+    calls = []
+    real = os.replace
+
+    def interrupted(src: str, dst: str) -> None:
+        calls.append(dst)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real(src, dst)
+
+    monkeypatch.setattr(write.os, "replace", interrupted)
+    code, output = _import(small, NAME)
+    assert (code, output) == (130, "Interrupted: no measure file was changed.\n")
+    assert _digest(small) == digest

@@ -9,17 +9,16 @@ place, the originals put back if any rename fails).
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import CspReportError, InvalidProject, Problem, UsageError
+from ..errors import BuildError, CspReportError, InvalidProject, Problem, UsageError
 from ..loader import load_project, parse_yaml
 from ..model.periods import Period
 from ..model.project import Project
 from ..validate import validate
+from ..write import write_all
 from . import merge
 from .read import Returned, ReturnProblem, read_return
 from .write_yaml import rewrite
@@ -133,7 +132,7 @@ def import_returns(project: Project, files: list[Path], *, dry_run: bool = False
                          if change.what else change.key)
     _validate_with(project, files_changed, cells)
     if not dry_run and files_changed:
-        replace_all(project.root, list(files_changed.values()))
+        replace_all(list(files_changed.values()))
     return ImportResult(returns, list(files_changed.values()), not dry_run)
 
 
@@ -166,31 +165,14 @@ def _at_cell(problem: Problem, cells: dict[tuple[str, str], dict[tuple[str, ...]
     return f"after the import, {problem}"
 
 
-def replace_all(root: Path, files: list[FileChange]) -> None:
-    """Replace every file or none: stage each beside its target, rename all, and put the
-    originals back if a rename fails."""
+def replace_all(files: list[FileChange]) -> None:
+    """Replace every file or none (the build's writer: temporary files renamed into place,
+    the originals put back if a rename fails or Ctrl-C comes), after checking that no file
+    changed while the import ran."""
     for file in files:
         if file.path.read_bytes() != file.before.encode("utf-8"):
             raise CspReportError(f"{file.name} changed while the import ran; run it again")
-    staged: list[tuple[Path, FileChange]] = []
-    done: list[FileChange] = []
     try:
-        for file in files:
-            handle, name = tempfile.mkstemp(prefix=f".{file.path.name}.{os.getpid()}.",
-                                            suffix=".tmp", dir=file.path.parent)
-            staged.append((Path(name), file))
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(file.after.encode("utf-8"))
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.chmod(name, file.path.stat().st_mode & 0o7777)
-        for temporary, file in staged:
-            os.replace(temporary, file.path)
-            done.append(file)
-    except OSError as err:
-        for file in done:
-            file.path.write_bytes(file.before.encode("utf-8"))
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
-        raise CspReportError(f"cannot write {err.filename or 'a measure file'}: "
-                             f"{err.strerror}; no measure file was changed") from None
+        write_all({file.path: file.after.encode("utf-8") for file in files})
+    except BuildError as err:
+        raise CspReportError(f"{err}; no measure file was changed") from None

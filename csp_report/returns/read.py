@@ -325,7 +325,7 @@ def _cross_check(row: RowReturn, problems: _Problems, filled: dict[str, str]) ->
         if given:
             problems.add(row.cells[given[0]], given[0], "a figure cannot be both given and "
                          "missing: clear the figure or the missing state")
-        row.values["missing"] = Missing(state=state, reason=reason)  # type: ignore[arg-type]
+        row.values["missing"] = Missing(state=state, reason=reason)
         row.cells["missing"] = state_cell or ""
 
 

@@ -20,7 +20,7 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from ..errors import CspReportError
-from ..loader import parse_yaml
+from ..loader import Document, parse_yaml
 from .merge import QUARTER_ORDER, YEAR_ORDER
 
 FIGURE_KEYS = ("value", "previous", "ytd", "ytd_previous", "baseline", "out_of", "covering",
@@ -235,9 +235,9 @@ def _check(before: str, after: str, name: str, period: str, quarter: dict[str, A
     """Read the new text with the project's loader: everything but the period as it was, the
     period as meant. Anything else is a bug, never written."""
     old, new = parse_yaml(before, name), parse_yaml(after, name)
-    if not hasattr(old, "data") or not hasattr(new, "data"):
+    if not isinstance(old, Document) or not isinstance(new, Document):
         raise RewriteError(f"{name}: the rewritten file would not read back; nothing written")
-    old_data, new_data = dict(old.data), dict(new.data)  # type: ignore[union-attr]
+    old_data, new_data = dict(old.data), dict(new.data)
     old_q = dict(old_data.pop(section, None) or {})
     new_q = dict(new_data.pop(section, None) or {})
     got = new_q.pop(period, None)
