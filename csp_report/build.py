@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .compute.measures import compute
 from .errors import UsageError
-from .formats import DEFAULT_FORMATS, FORMATS
+from .formats import DEFAULT_FORMATS, FORMATS, extension
 from .layout import layout
 from .layout.document import Document
 from .model.periods import Period
@@ -31,7 +31,7 @@ class Target:
     period: Period
 
     def file_name(self, fmt: str) -> str:
-        return f"{self.pack_id}-{self.period.id}.{fmt}"
+        return f"{self.pack_id}-{self.period.id}.{extension(fmt)}"
 
 
 def choose_targets(project: Project, pack: str | None, period: str | None,
@@ -103,6 +103,11 @@ def render_all(project: Project, prepared: list[Prepared], formats: Sequence[str
     for item in prepared:
         if "html" in formats:
             rendered[item.target.file_name("html")] = item.html.encode("utf-8")
+        if "web" in formats:
+            from .render.web import render_web
+
+            rendered[item.target.file_name("web")] = render_web(
+                item.document, project.root).encode("utf-8")
         if "docx" in formats:
             from .render.docx import render_docx
 
