@@ -14,7 +14,8 @@ from csp_report.api import open_project
 from csp_report.build import build, choose_targets, prepare
 from csp_report.cli import main
 from csp_report.errors import TemplateProblem
-from csp_report.render.web import render_web
+from csp_report.layout.document import Cell, Row, Table, Text
+from csp_report.render.web import WebCell, render_web, web_rows
 from csp_report.templating import PACKAGE_TEMPLATES
 from tests.conftest import write
 from tests.web_page import external_references, read
@@ -216,3 +217,27 @@ def test_project_web_template_extends_the_default(project: Path, tmp_path: Path)
     text = path.read_text(encoding="utf-8")
     assert '<a class="skip-link" href="#main">Neidio i\'r prif gynnwys</a>' in text
     assert "<main id=\"main\"" in text
+
+
+def _cell(text: str, **spans: int) -> Cell:
+    return Cell((Text(text),), header=True, scope="col", **spans)
+
+
+def test_a_row_span_is_drawn_once_within_its_row_group() -> None:
+    table = Table(id="t", caption="c", description="d", widths=(1, 1, 1),
+                  head=(Row((_cell("A", rowspan=2), _cell("B"), _cell("C")), "header"),),
+                  body=(Row((_cell("D"), _cell("E"))),
+                        Row((_cell("F", rowspan=9), _cell("G"), _cell("H"))),
+                        Row((_cell("I"), _cell("J")))),
+                  style="summary")
+    head, body = web_rows(table)
+
+    def shown(rows: tuple[tuple[WebCell, ...], ...]) -> list[list[tuple[str, int]]]:
+        return [[(c.placed.cell.text, c.rows) for c in row] for row in rows]
+
+    # A span from the head into the body starts again in the body (HTML cannot cross).
+    assert shown(head) == [[("A", 1), ("B", 1), ("C", 1)]]
+    # A span longer than the rows left covers the rows there are.
+    assert shown(body) == [[("A", 1), ("D", 1), ("E", 1)],
+                           [("F", 2), ("G", 1), ("H", 1)],
+                           [("I", 1), ("J", 1)]]
