@@ -73,6 +73,9 @@ class Cell:
 class Row:
     cells: tuple[Cell, ...]
     kind: str = "body"  # banner | outcome | header | body
+    # Rows are kept whole on one page, except one too tall for a page, which the layout lets
+    # split (kept whole, it would leave a page empty and lose the repeated header rows).
+    splittable: bool = False
 
 
 @dataclass(frozen=True)
