@@ -93,6 +93,7 @@ def test_in_a_browser_axe_finds_no_wcag22_aa_violation(
         assert shot.stat().st_size > 10_000
         assert chromium.requests() == [], "the page asked for something outside itself"
         result = chromium.axe()
+        assert chromium.run("return axe.getRules(arguments[0]).length", ["wcag22aa"]) > 0
         lines.append(f"{project}/{stem} at {width} px: {result.summary()}; page "
                      f"{scroll_width} px wide; screenshot {shot}")
         assert result.violations == [], result.summary()
