@@ -97,6 +97,11 @@ def test_in_a_browser_axe_finds_no_wcag22_aa_violation(
         lines.append(f"{project}/{stem} at {width} px: {result.summary()}; page "
                      f"{scroll_width} px wide; screenshot {shot}")
         assert result.violations == [], result.summary()
+        if width == 1280:
+            # axe's best practices too: headings in order, one main, content in landmarks.
+            practice = chromium.axe(("best-practice",))
+            lines.append(f"  best practices: {practice.summary()}")
+            assert practice.violations == [], practice.summary()
         # The page itself never scrolls sideways: wide tables scroll in their own region.
         assert scroll_width <= width
         if width == 360:
