@@ -137,6 +137,19 @@ def prepare(project: Project, target: Target) -> Prepared:
     return Prepared(target, document, html, _epoch(dt.date.fromisoformat(document.date)))
 
 
+def draw_web(project: Project, item: Prepared) -> str:
+    """The pack's web edition, its templates bounded as prepare() bounds the print HTML's."""
+    from .render.web import render_web
+
+    try:
+        with _time_limit(TEMPLATE_SECONDS, f"drawing {item.target.file_name('web')}"):
+            return render_web(item.document, project.root)
+    except RecursionError as err:
+        name = _recursing_template(err, project.root)
+        raise TemplateProblem(f"{name}: template includes or extends itself without end") \
+            from None
+
+
 def render_all(project: Project, prepared: list[Prepared], formats: Sequence[str],
                pool: RenderPool, progress: Progress) -> dict[str, bytes]:
     """Every format of every pack, by file name. PDFs go to the pool, largest pack first,
@@ -153,10 +166,7 @@ def render_all(project: Project, prepared: list[Prepared], formats: Sequence[str
         if "html" in formats:
             rendered[item.target.file_name("html")] = item.html.encode("utf-8")
         if "web" in formats:
-            from .render.web import render_web
-
-            rendered[item.target.file_name("web")] = render_web(
-                item.document, project.root).encode("utf-8")
+            rendered[item.target.file_name("web")] = draw_web(project, item).encode("utf-8")
         if "docx" in formats:
             from .render.docx import render_docx
 

@@ -195,7 +195,11 @@ def test_a_font_the_web_stylesheet_names_is_inlined(project: Path) -> None:
 
 
 @pytest.mark.parametrize("css, refused", [
-    ("@import url('https://example.com/track.css');", "refused '@import"),
+    ("@import url('https://example.com/track.css');", "refused to fetch"),
+    ("@import 'pack.css';", "refused '@import 'pack.css''"),
+    ("@\\69mport 'pack.css';", "refused 'pack.css'"),
+    ("p { background: u\\72l(fonts/LiberationSans-Regular.ttf); }", "may only embed data:"),
+    ("body { background: u\\72l(logo.png); }", "does not exist"),
     ("body { background: url(https://example.com/pixel.png); }", "refused to fetch"),
     ("body { background: url(//example.com/pixel.png); }", "refused to fetch"),
     ("body { background: url(/etc/hostname); }", "outside the project"),
@@ -241,3 +245,28 @@ def test_a_row_span_is_drawn_once_within_its_row_group() -> None:
     assert shown(body) == [[("A", 1), ("D", 1), ("E", 1)],
                            [("F", 2), ("G", 1), ("H", 1)],
                            [("I", 1), ("J", 1)]]
+
+
+@pytest.mark.parametrize("template, refused", [
+    ('{% extends "default:web.html" %}{% block extra_head %}<script>x()</script>{% endblock %}',
+     "has a <script> element"),
+    ('{% extends "default:web.html" %}{% block extra_head %}'
+     '<link rel="icon" href="favicon.ico">{% endblock %}', "has a <link> element"),
+    ('{% extends "default:web.html" %}{% block skip_link %}<img src="logo.png">{% endblock %}',
+     'refused src="logo.png" on <img>'),
+    ('{% extends "default:web.html" %}{% block skip_link %}<span style="background: '
+     'url(fonts/LiberationSans-Bold.ttf)">x</span>{% endblock %}', "may only embed data:"),
+    ('{% extends "default:web.html" %}{% block skip_link %}<b onclick="x()">x</b>{% endblock %}',
+     "event handler"),
+    ('{% include "web.html" %}', "includes or extends itself"),
+])
+def test_a_web_template_reaching_outside_fails_the_build(project: Path, tmp_path: Path,
+                                                         template: str, refused: str) -> None:
+    write(project / "templates/web.html", template)
+    (tmp_path / "out").mkdir()
+    result = CliRunner().invoke(main, ["build", str(project), "--format", "web", "--out",
+                                       str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert refused in result.output
+    assert "Traceback" not in result.output
+    assert list((tmp_path / "out").iterdir()) == []

@@ -25,7 +25,14 @@ from ..layout.grid import Placed, grid
 from ..layout.theme import Theme
 from ..templating import find_template_file, html_environment, template_problem
 from .html import block_kind
-from .resources import base_url, resolve_resource
+from .resources import (
+    REFUSED_ELEMENTS,
+    URL_ATTRIBUTES,
+    base_url,
+    check_stylesheet,
+    css_references,
+    resolve_resource,
+)
 
 WEB_STYLESHEETS = ("web.css", "web-custom.css")
 
@@ -88,12 +95,15 @@ def _data_url(url: str, project_root: Path) -> str:
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
-def self_contained(css: str, project_root: Path) -> str:
+def self_contained(css: str, project_root: Path, name: str = "web stylesheet") -> str:
     """The stylesheet with every url() inlined as a data: URL, so the page asks no server and
-    no file for anything; an @import is refused (inline its rules instead)."""
+    no file for anything. What it names is first checked as for the PDF (files inside the
+    templates folders only, read by a real CSS parser); an @import is refused, and so is a
+    reference left over that is not a data: URL (a spelling this cannot inline)."""
+    check_stylesheet(css, project_root, name)
     imported = _IMPORT.search(css)
     if imported:
-        raise TemplateProblem(f"refused '{imported[0]}' in the web stylesheet: the web edition "
+        raise TemplateProblem(f"refused '{imported[0]}' in the {name}: the web edition "
                               "is one self-contained file (copy the rules in instead)")
 
     def inline(match: re.Match[str]) -> str:
@@ -102,7 +112,9 @@ def self_contained(css: str, project_root: Path) -> str:
             return match[0]
         return f'url("{_data_url(url, project_root)}")'
 
-    return _CSS_URL.sub(inline, css)
+    inlined = _CSS_URL.sub(inline, css)
+    _embedded_only(inlined, f"the {name} (write a file as url(\"FILE\") to embed it)")
+    return inlined
 
 
 _IMPORT = re.compile(r"@import\b[^;]*", re.IGNORECASE)
@@ -160,6 +172,44 @@ def web_rows(table: Table) -> tuple[tuple[tuple[WebCell, ...], ...], tuple[tuple
     return group(placed.head), group(placed.body)
 
 
+def _embedded_only(css: str, where: str) -> None:
+    for url in css_references(css, where):
+        if not url.strip().startswith(("data:", "#")):
+            raise TemplateProblem(f"refused '{url}' in {where}: the web edition may only "
+                                  "embed data: URLs")
+
+
+def check_web_html(html: str) -> None:
+    """Refuse a web page (drawn by the templates, ours or the project's) that refers to or
+    runs anything outside itself: the elements the print HTML refuses (script, frames,
+    <link>, <base>, ...), a meta refresh, event handlers, and any URL, in an attribute or in
+    CSS, other than a link within the page (#id) or a data: URL, since no file beside the
+    templates is published with the page. Parsed with tinyhtml5, as a browser parses it."""
+    import tinyhtml5
+
+    for element in tinyhtml5.parse(html, namespace_html_elements=False).iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.rsplit("}", 1)[-1].lower()
+        if tag in REFUSED_ELEMENTS:
+            raise TemplateProblem(f"refused: the web edition has a <{tag}> element")
+        if tag == "meta" and element.get("http-equiv", "").lower() == "refresh":
+            raise TemplateProblem("refused: the web edition has a <meta http-equiv=refresh>")
+        if tag == "style":
+            _embedded_only(element.text or "", "a <style> element of the web edition")
+        for attribute, value in element.attrib.items():
+            name = attribute.lower().rsplit("}", 1)[-1]
+            if name.startswith("on"):
+                raise TemplateProblem(f"refused: the web edition has an event handler ({name}) "
+                                      f"on <{tag}>")
+            if name == "style":
+                _embedded_only(f"x{{{value}}}", f"a style attribute of <{tag}>")
+            elif name in URL_ATTRIBUTES and value.strip() and not value.strip().startswith(
+                    ("#", "data:")):
+                raise TemplateProblem(f"refused {name}=\"{value}\" on <{tag}> in the web "
+                                      "edition: it may only link within the page")
+
+
 def render_web(doc: Document, project_root: Path) -> str:
     """The pack as one self-contained HTML page to publish."""
     env = html_environment(project_root)
@@ -169,6 +219,8 @@ def render_web(doc: Document, project_root: Path) -> str:
         template = env.get_template("web.html")
         # The stylesheet is template text (ours or the project's), not user data: not escaped.
         css = markupsafe.Markup(web_stylesheet_text(project_root, doc.theme))
-        return template.render(doc=doc, stylesheet_text=css)
+        page = template.render(doc=doc, stylesheet_text=css)
     except jinja2.TemplateError as err:
         raise template_problem(err) from None
+    check_web_html(page)
+    return page
