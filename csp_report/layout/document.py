@@ -45,7 +45,47 @@ class Bullets:
         return "\n".join(self.items)
 
 
-Content = Text | Bullets
+@dataclass(frozen=True)
+class ChartPoint:
+    """One period of a trend chart: its axis label, its figure (None: no data) as drawn and
+    as printed, and the comparator drawn for it (None: none that period)."""
+
+    label: str
+    value: float | None
+    text: str
+    target: float | None = None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A trend chart, decided here for every format: the points oldest first, the comparator
+    line, the current (last) point's status as a word and a marker shape (never colour
+    alone), the axis labels and the text alternative stating the figures. Renderers only draw
+    it (render/chart.py)."""
+
+    title: str
+    series: str | None  # the series' label, for a measure of several series
+    points: tuple[ChartPoint, ...]
+    unit: str  # the value axis label, e.g. "crimes per quarter"
+    against: str | None  # what the dashed line is, e.g. "Target (pro-rata)"
+    status: str | None  # the current point's status word
+    marker: str  # circle | triangle | diamond | square | none: the current point's shape
+    fill: str  # the current point's marker colour (#rrggbb), with the word beside it
+    low: float  # the value axis runs from low to high
+    high: float
+    low_text: str
+    high_text: str
+    alt: str
+    size: str = "small"  # small (a table cell) | large (a section's chart block)
+    style: str = "chart"
+
+    @property
+    def plain(self) -> str:
+        """A chart has no text of its own in the cell's flow: its figures are its alt text."""
+        return ""
+
+
+Content = Text | Bullets | Chart
 
 
 @dataclass(frozen=True)
