@@ -5,15 +5,18 @@ alternative. The renderers only draw a Chart (render/chart.py)."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from decimal import Decimal
 
-from ..compute.measures import ComputedMeasure
+from ..compute.measures import ComputedMeasure, ComputedPack
 from ..compute.numbers import FIXED_UNITS, plain, share
 from ..compute.trend import Trend, trend
+from ..model.columns import ChartBlock
 from ..model.periods import Period
 from ..model.status import Scheme
 from ..sentences import Sentences
-from .document import Chart, ChartPoint
+from .common import cell, header
+from .document import Cell, Chart, ChartPoint, Charts, Row, Table, Text
 
 # The current point's shape by the outcome its status stands for: never colour alone.
 SHAPES = {"met": "circle", "near": "triangle", "missed": "diamond", "unrated": "square"}
@@ -41,23 +44,49 @@ def _text(value: Decimal, unit: str, places: int) -> str:
     return share(value, places) if unit in FIXED_UNITS else plain(value, places)
 
 
-def _axis(values: list[Decimal], unit: str) -> tuple[Decimal, Decimal]:
-    """A value axis from zero (or the lowest figure, when one is negative) to a round figure
-    at or above the highest; percentages top out at 100 when the figures allow."""
-    low = min([Decimal(0), *values])
-    high = max(values) if values else Decimal(1)
-    if high <= low:
-        high = low + 1
-    span = float(high - low)
+def _nice_step(span: float) -> float:
+    """A round step (1, 2 or 5 times a power of ten) that cuts `span` into at most 5."""
     step = 10 ** math.floor(math.log10(span))
     for factor in (1, 2, 5, 10):
         if span / (step * factor) <= 5:
-            step *= factor
-            break
-    top = Decimal(str(math.ceil(float(high) / step) * step))
-    if unit in FIXED_UNITS and high <= 100 < top:
-        top = Decimal(100)
-    return low, top
+            return step * factor
+    return step * 10
+
+
+def _axis(values: list[Decimal], unit: str) -> tuple[Decimal, Decimal]:
+    """The value axis: from zero when the figures come near it (or go below it, then from a
+    round figure under the lowest), else from a round figure under the lowest, so a trend of
+    figures far from zero is not drawn flat; up to a round figure at or above the highest.
+    Percentages stay within 0 to 100 when the figures do."""
+    if not values:
+        return Decimal(0), Decimal(1)
+    lowest, highest = float(min(values)), float(max(values))
+    if highest <= lowest:
+        highest = lowest + (abs(lowest) or 1)
+    from_zero = 0 <= lowest <= highest * 0.4
+    bottom = 0.0 if from_zero else lowest
+    step = _nice_step(highest - bottom)
+    low = 0.0 if from_zero else math.floor(lowest / step) * step
+    if lowest - low < step / 4 and not from_zero:  # room under the lowest point
+        low -= step
+    high = math.ceil(highest / step) * step
+    if high - highest < step / 4:
+        high += step
+    if unit in FIXED_UNITS:
+        low, high = max(low, 0.0) if lowest >= 0 else low, min(high, 100.0) \
+            if highest <= 100 else high
+    return _decimal(low), _decimal(high)
+
+
+def _decimal(number: float) -> Decimal:
+    """A round axis figure as a Decimal without float noise or an exponent: 340, 0.5."""
+    value = Decimal(f"{number:.10f}").normalize()
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+
+
+def _places_of(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def _marker(scheme: Scheme | None, measure: ComputedMeasure) -> tuple[str, str, str | None]:
@@ -86,7 +115,9 @@ def trend_chart(sentences: Sentences, scheme: Scheme | None, measure: ComputedMe
         short_label(p.period),
         float(p.value) if p.value is not None else None,
         _text(p.value, spec.unit, places) if p.value is not None else "no figure",
-        float(p.target) if p.target is not None else None) for p in series.points)
+        float(p.target) if p.target is not None else None,
+        _text(p.target, spec.unit, places) if p.target is not None else "")
+        for p in series.points)
     period_word = "month" if series.current.period.kind == "M" else "quarter"
     noun = spec.noun if spec.unit not in FIXED_UNITS else "per cent"
     unit = f"{noun} a {period_word}" if spec.unit == "count" else noun
@@ -119,7 +150,8 @@ def trend_chart(sentences: Sentences, scheme: Scheme | None, measure: ComputedMe
         title=title, series=spec.label, points=points, unit=unit,
         against=against[0].upper() + against[1:] if against else None,
         status=word, marker=shape, fill=fill, low=float(low), high=float(high),
-        low_text=_text(low, spec.unit, 0), high_text=_text(high, spec.unit, 0),
+        low_text=_text(low, spec.unit, _places_of(low)),
+        high_text=_text(high, spec.unit, _places_of(high)),
         alt=alt, size=size)
 
 
@@ -137,3 +169,58 @@ def measure_charts(sentences: Sentences, scheme: Scheme | None, measure: Compute
         if series.values:
             charts.append(trend_chart(sentences, scheme, measure, series, size))
     return charts
+
+
+def _periods_back(period: Period, count: int) -> list[Period]:
+    periods = [period]
+    while len(periods) < count:
+        periods.insert(0, periods[0].previous())
+    return periods
+
+
+def chart_block(computed: ComputedPack, sentences: Sentences, section_id: str,
+                heading: str, measures: list[ComputedMeasure], options: ChartBlock
+                ) -> Charts | None:
+    """A section's chart block: a chart per measure series, and a table of the figures they
+    draw (a row per chart, a column per period, the comparator and the status)."""
+    charts: list[Chart] = []
+    rows: list[Row] = []
+    periods = _periods_back(computed.period, options.periods)
+    for measure in measures:
+        found = measure_charts(sentences, computed.scheme, measure, options.periods,
+                               options.size)
+        ref = measure.entry.measure.ref
+        for chart in found:
+            charts.append(replace(chart, title=f"{ref} {chart.title}" if ref else chart.title))
+            by_label = {p.label: p.text for p in chart.points}
+            target = chart.points[-1].target
+            rows.append(Row((
+                Cell((Text(charts[-1].title, "title"), Text(chart.unit, "detail")),
+                     header=True, scope="row", classes=("row-header",)),
+                *(cell(Text(by_label.get(short_label(p), ""), "figure")) for p in periods),
+                cell(Text(f"{chart.against}: {_plain_target(chart)}" if target is not None
+                          and chart.against else "", "figure")),
+                cell(Text(chart.status or "", "figure")))))
+    if not charts:
+        return None
+    from .tables import percentages  # tables.py draws on this module
+
+    def say(part: str) -> str:
+        return sentences.wording("chart-block", part=part, heading=heading,
+                                 first=long_label(periods[0]), last=long_label(periods[-1]))
+
+    headers = [say("measure"), *(short_label(p) for p in periods), say("against"),
+               say("status")]
+    shares = [30, *([6] * len(periods)), 14, 8]
+    table = Table(
+        id=f"table-trend-{section_id}", caption=say("table-caption"),
+        description=say("table-description"), widths=percentages(shares),
+        head=(Row(tuple(header(h) for h in headers), "header"),), body=tuple(rows),
+        style="trend")
+    return Charts(f"charts-{section_id}", say("caption"), tuple(charts), table)
+
+
+def _plain_target(chart: Chart) -> str:
+    """The current period's comparator as the text alternative prints it."""
+    point = chart.points[-1]
+    return point.target_text or ""

@@ -54,6 +54,7 @@ class ChartPoint:
     value: float | None
     text: str
     target: float | None = None
+    target_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,18 @@ class Contents:
     entries: tuple[ContentsEntry, ...]
 
 
-Block = Heading | Paragraph | Table | Contents
+@dataclass(frozen=True)
+class Charts:
+    """A section's chart block: a heading line, each chart with its title, then the table of
+    the figures the charts draw (their data as text, in every format)."""
+
+    id: str
+    caption: str
+    charts: tuple[Chart, ...]
+    data: Table
+
+
+Block = Heading | Paragraph | Table | Contents | Charts
 
 
 @dataclass(frozen=True)
@@ -179,4 +191,19 @@ class Document:
     theme: Theme = field(default_factory=_default_theme)
 
     def tables(self) -> list[Table]:
-        return [b for page in self.pages for b in page.blocks if isinstance(b, Table)]
+        """Every table, a chart block's table of figures included, in order."""
+        return [t for page in self.pages for b in page.blocks
+                for t in ((b,) if isinstance(b, Table) else (b.data,) if isinstance(b, Charts)
+                          else ())]
+
+    def charts(self) -> list[Chart]:
+        """Every chart, in table cells and chart blocks, in reading order."""
+        found: list[Chart] = []
+        for page in self.pages:
+            for block in page.blocks:
+                if isinstance(block, Charts):
+                    found += block.charts
+                elif isinstance(block, Table):
+                    found += [part for row in (*block.head, *block.body) for cell in row.cells
+                              for part in cell.paragraphs if isinstance(part, Chart)]
+        return found

@@ -4,22 +4,24 @@ the header row, then one row per measure."""
 from __future__ import annotations
 
 from ..compute.measures import ComputedPack
-from ..model.columns import PRESETS, table_columns
+from ..model.columns import PRESETS, ChartBlock, table_columns
 from ..model.report import Section
 from ..sentences import Sentences
+from .charts import chart_block
 from .colours import BANNER_FILL
 from .columns import TableContext, column_headers, column_width, row_cells
 from .common import cell, header
-from .document import Cell, Heading, Row, Table, Text
+from .document import Cell, Charts, Heading, Row, Table, Text
 
 
 def section_heading(sentences: Sentences, section: Section) -> str:
     return sentences.wording("section-heading", heading=section.heading, title=section.title)
 
 
-def section_tables(computed: ComputedPack, sentences: Sentences) -> list[Heading | Table]:
+def section_tables(computed: ComputedPack,
+                   sentences: Sentences) -> list[Heading | Table | Charts]:
     """Per section: a group heading when it starts one, its heading, and its table."""
-    blocks: list[Heading | Table] = []
+    blocks: list[Heading | Table | Charts] = []
     pack = computed.pack
     outcomes = any(s.outcome for s in pack.sections.values())
     banner = pack.banner if pack.banner is not None else pack.layout == "activity"
@@ -57,6 +59,14 @@ def section_tables(computed: ComputedPack, sentences: Sentences) -> list[Heading
                 scheme=computed.scheme.name if computed.scheme else None),
             widths=percentages(shares), head=tuple(head), body=tuple(body),
             style=pack.layout))
+        options = pack.charts if section.charts is not False else None
+        if options is None and section.charts:
+            options = ChartBlock()
+        if options is not None:
+            charts = chart_block(computed, sentences, section_id, heading, ctx.measures,
+                                 options)
+            if charts is not None:
+                blocks.append(charts)
     return blocks
 
 

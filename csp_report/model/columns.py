@@ -72,6 +72,14 @@ class Column(Strict):
         return self
 
 
+class ChartBlock(Strict):
+    """A block of larger trend charts after each section's table, one per measure series,
+    with a table of the figures they draw."""
+
+    periods: int = Field(8, ge=2, le=24, description="How many periods each chart draws")
+    size: ChartSize = Field("large", description="small or large (default)")
+
+
 PeriodChoice = Literal["current", "year", "year-so-far"]
 
 

@@ -19,7 +19,7 @@ from ..layout.document import Chart
 from ..layout.theme import Theme
 
 # (width, height, font size) in points (1/72 inch) for each chart size.
-SIZES = {"small": (160.0, 66.0, 6.5), "large": (270.0, 120.0, 8.0)}
+SIZES = {"small": (160.0, 66.0, 6.5), "large": (360.0, 130.0, 8.0)}
 CHAR_WIDTH = 0.6  # a little over Liberation Sans' average advance of a character, in ems
 SERIES_WIDTH = 1.2
 POINT_RADIUS = 1.4
@@ -90,7 +90,8 @@ def geometry(chart: Chart) -> Drawing:
         lines.append(Line(((end - 9, fs * 0.65), (end, fs * 0.65)), "legend"))
         labels.append(Label(width - 1, fs, chart.against, "end", fs, "legend"))
     left = max(text_width(chart.low_text, fs), text_width(chart.high_text, fs)) + 3
-    right = width - 4
+    last = chart.points[-1].label.split(" ")
+    right = width - (max(4.0, max(text_width(w, fs) for w in last) / 2 - 3) if large else 4)
     top = fs + 7
     bottom = height - (2 * fs + 6 if large else fs + 5)
     span = (chart.high - chart.low) or 1.0
