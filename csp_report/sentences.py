@@ -186,7 +186,8 @@ class Sentences:
             target_in_description=bool(target and result.description
                                        and target.rstrip("%") in result.description),
             achieved=result.achieved, noun=_noun(spec, result.result, places),
-            revised=result.revised, target_noun=_noun(spec, result.target, places))
+            revised=result.revised, target_noun=_noun(spec, result.target, places),
+            ended=result.ended)
 
     def target(self, value: Decimal | None, description: str | None, spec: SeriesSpec,
                year: str, lead: bool) -> str:

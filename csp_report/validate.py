@@ -16,7 +16,7 @@ from .model.measure import Figures, Measure, Quarter
 from .model.periods import FinancialYear, Period
 from .model.project import MeasureEntry, Project, ref_key
 from .model.report import Report
-from .validate_layout import check_measure, check_ref_shown, check_report
+from .validate_layout import check_frequency, check_measure, check_ref_shown, check_report
 
 _FIGURE_FIELDS = ("value", "previous", "ytd", "ytd_previous", "baseline", "out_of")
 
@@ -51,10 +51,16 @@ def validate(raw: RawProject) -> Project:
         if measure is None:
             unparsed.add(pack_id)
             continue
+        if report is not None and pack_id in report.packs:
+            pack = report.packs[pack_id]
+            if measure.frequency is None:  # reported as often as its pack is built
+                measure = measure.model_copy(update={"frequency": pack.frequency})
+            kinds = check_frequency(measure, doc, pack, pack_id)
+            problems.extend(kinds + check_measure(measure, doc, report, pack_id))
+            if kinds:
+                continue  # the figures cannot be read as a year of periods
         own = _check_measure(measure, doc)
         problems.extend(own or _check_history(MeasureEntry(pack_id, measure, doc)))
-        if report is not None and pack_id in report.packs:
-            problems.extend(check_measure(measure, doc, report, pack_id))
         if report is not None and pack_id in report.packs:
             measures[pack_id].append(MeasureEntry(pack_id, measure, doc))
     for pack_id, entries in measures.items():

@@ -60,8 +60,6 @@ def check_report(report: Report, doc: Document) -> list[Problem]:
                 places.append((("packs", pack_id, "sections", sid, "columns"), section.columns))
         for path, columns in places:
             for index, column in enumerate(columns):
-                if isinstance(column, str):
-                    continue
                 where = (*path, index, "field")
                 known: dict[str, Any] = (
                     {"commentary": "Commentary", **report.narratives}
@@ -89,7 +87,6 @@ def check_measure(measure: Measure, doc: Document, report: Report,
 
     for name, value in measure.fields.items():
         _check_field(("fields", name), name, value, report.fields, add)
-    problems += _check_frequency(measure, doc, pack, pack_id)
     scheme = scheme_of(report, pack)
     for pid, quarter in measure.quarters.items():
         base = ("quarters", pid)
@@ -104,7 +101,7 @@ def check_measure(measure: Measure, doc: Document, report: Report,
     return problems
 
 
-def _check_frequency(measure: Measure, doc: Document, pack: Pack,
+def check_frequency(measure: Measure, doc: Document, pack: Pack,
                      pack_id: str) -> list[Problem]:
     """A measure reports at its pack's frequency (or annually); its entries are periods of
     its own frequency; a choice of quarters is for quarterly packs."""

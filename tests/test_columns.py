@@ -156,3 +156,19 @@ def test_invalid_column_options_name_the_field(tmp_path: Path) -> None:
     assert any("packs.p.columns.2" in m and "'show' is for the measure column" in m
                for m in messages), messages
     assert any("packs.p.columns.3" in m and "colour" in m for m in messages), messages
+
+
+def test_only_a_row_taller_than_a_page_may_split(tmp_path: Path) -> None:
+    from csp_report.render.html import render_html
+
+    long = MEASURE.replace("    commentary: |\n      Two arrests.\n",
+                           "    commentary: |\n" + "      A long account of the quarter. " * 120
+                           + "\n      Two arrests.\n")
+    report = REPORT.replace("[{kind: KIND}]", "[ref, title, {kind: periods, width: 20}]")
+    root = make_project(tmp_path, report, {"p/robbery.yaml": long,
+                                           "p/other.yaml": MEASURE.replace('"2.3"', '"2.4"')})
+    doc = document(root, "p", "2022-23-Q2")
+    [table] = section_tables(doc)
+    assert [row.splittable for row in table.body] == [True, False]
+    html = render_html(doc, root)
+    assert html.count('<tr class="body splittable">') == 1

@@ -145,3 +145,38 @@ def test_annual_measure_with_period_entries_is_refused(tmp_path: Path) -> None:
     assert "data/measures/q/2.yaml:10: quarters.2022-23-Q1: an annual measure has no period " \
            "entries: give each year's result under 'years'" in [
                str(p) for p in caught.value.problems]
+
+
+def test_measures_of_a_monthly_pack_are_monthly_by_default(tmp_path: Path) -> None:
+    measure = MONTHLY_MEASURE.replace("frequency: monthly\n", "")
+    root = make_project(tmp_path, MONTHLY, {"m/burglary.yaml": measure})
+    [table] = section_tables(document(root, "m", "2022-23-M06"))
+    assert grid(table)[1][3].startswith("14 burglaries compared to 9 last year.")
+
+
+def test_periods_before_a_measure_started_are_empty_not_missing(tmp_path: Path) -> None:
+    started = QUARTERLY.replace("quarters:\n", "start: 2022-23-Q4\nquarters:\n").replace(
+        "  2022-23-Q1: {value: 5, previous: 6}\n", "")
+    root = make_project(tmp_path, ANNUAL_REPORT, {"q/1.yaml": started})
+    [table] = section_tables(document(root, "q", "2022-23-Q4"))
+    # No year to date: the quarters before the measure started are not known to be zero.
+    assert grid(table)[1][1:5] == ["", "", "", "4 robberies compared to 6 last year. Reduction "
+                                   "of 2 robberies (-33.3%)."]
+
+
+def test_year_end_without_a_result_says_so_not_in_progress(tmp_path: Path) -> None:
+    root = make_project(tmp_path, ANNUAL_REPORT, {
+        "q/1.yaml": QUARTERLY, "q/2.yaml": ANNUAL.replace("RESULT", "")})
+    [table] = section_tables(document(root, "q", "2022-23-Q4"))
+    assert grid(table)[2][5] == "2022/23 - Target 62.0% - no result yet"
+    [mid] = section_tables(document(root, "q", "2022-23-Q1"))
+    assert grid(mid)[2][5] == "2022/23 - Target 62.0% - in progress"
+
+
+def test_brief_periods_print_the_figure_alone(tmp_path: Path) -> None:
+    report = ANNUAL_REPORT.replace("columns: [title, periods, year-result, status]",
+                                   "columns: [title, {kind: periods, brief: true}]")
+    root = make_project(tmp_path, report, {"q/1.yaml": QUARTERLY})
+    [table] = section_tables(document(root, "q", "2022-23-Q4"))
+    assert grid(table) == [["Measure", "Quarter 1", "Quarter 2", "Quarter 3", "Quarter 4"],
+                           ["Robbery", "5", "No return received", "No return received", "4"]]

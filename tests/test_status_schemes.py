@@ -67,7 +67,7 @@ def test_no_scheme_means_no_column_key_or_counts(tmp_path: Path) -> None:
     assert not any(getattr(b, "id", "") in ("table-rag-key", "table-rag-summary")
                    for page in pages for b in page.blocks)
     assert [t for t in texts(pages) if t.startswith(("Measures rated", "RAG key"))] == []
-    assert "Missing data by data owner" in texts(pages)
+    assert "Missing data" in texts(pages)  # no owners declared: one plain list
 
 
 def test_status_column_without_a_scheme_is_empty_not_invented(tmp_path: Path) -> None:
@@ -202,3 +202,13 @@ def test_key_without_pro_rata_or_last_year_says_neither(tmp_path: Path) -> None:
     assert notes == []
     [table] = section_tables_of(pages)
     assert grid(table)[1] == ["Burglary", "Green"]  # 12 against the whole year's 48
+
+
+def test_a_tolerance_the_rule_would_ignore_is_refused(tmp_path: Path) -> None:
+    root = make_project(tmp_path, REPORT.replace("SCHEME", "rag").replace(
+        "RULES", "rag: {rule: improvement, tolerance: 10}"), {"p/a.yaml": measure("B", 1, 2)})
+    with pytest.raises(InvalidProject) as caught:
+        open_project(root)
+    assert [str(p) for p in caught.value.problems] == [
+        "data/report.yaml:18: rag: the improvement rule does not use a tolerance (Amber is "
+        "missed but better than last year); remove 'tolerance', or use rule: tolerance"]

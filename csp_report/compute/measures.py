@@ -32,6 +32,7 @@ class ComputedQuarter:
     missing: Missing | None
     reported: bool  # False when the measure has no entry at all for this quarter
     annual: bool = False  # the measure reports once a year (its result, under years:)
+    started: bool = True  # False for a period before the measure's first ('start:')
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ class YearResult:
     result: Decimal | None
     achieved: bool | None
     description: str | None
-    revised: str | None = None  # issue 11: why a stated result differs from the quarters
+    revised: str | None = None  # why a stated result differs from the quarters
+    ended: bool = False  # the year is over at the pack's period (no result is then missing)
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ def compute_quarter(entry: MeasureEntry, specs: list[SeriesSpec],
         missing=quarter.missing if quarter else None,
         reported=quarter is not None,
         annual=entry.measure.frequency == "annual",
+        started=entry.measure.start is None or Period.parse(entry.measure.start) <= period,
     )
 
 
@@ -127,7 +130,9 @@ def year_results(entry: MeasureEntry, spec: SeriesSpec, upto: Period) -> list[Ye
         if target is not None and result is not None and spec.good != "monitor":
             gap = shortfall(result, target, spec.good)
             achieved = gap is not None and gap <= 0
-        results.append(YearResult(fy, target, result, achieved, year.description, year.revised))
+        ended = fy < upto.year or (fy == upto.year and upto.is_year_end)
+        results.append(YearResult(fy, target, result, achieved, year.description, year.revised,
+                                  ended))
     return results
 
 

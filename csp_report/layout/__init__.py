@@ -29,7 +29,8 @@ def layout(computed: ComputedPack) -> Document:
     report = computed.project.report
     period_end = computed.period.end_date
     shown_date = pack.published or f"{period_end.day} {period_end:%B %Y}"
-    tables = section_tables(computed, sentences)
+    theme = Theme.from_config(report.theme)
+    tables = section_tables(computed, sentences, theme)
     summary = summary_blocks(computed, sentences) if pack.summary else []
     key = status_key(computed, sentences) if pack.key else []
     headings = [b for b in [*summary, *key, *tables] if isinstance(b, Heading) and b.level == 2]
@@ -55,5 +56,5 @@ def layout(computed: ComputedPack) -> Document:
         date=data_date(computed).isoformat(),
         footer=say("footer"),
         pages=tuple(pages),
-        theme=Theme.from_config(report.theme),
+        theme=theme,
     ))

@@ -18,6 +18,8 @@ def update_paragraphs(quarter: ComputedQuarter, sentences: Sentences,
     it a column of its own); or why it is missing."""
     if quarter.annual:
         return (Text(sentences.wording("pack-words", part="annual"), "missing"),)
+    if not quarter.started:
+        return (Text("", "future"),)  # before the measure was reported at all
     if not quarter.reported:
         return (Text(sentences.wording("pack-words", part="no-return"), "missing"),)
     if quarter.missing:

@@ -102,7 +102,25 @@ def _period_headers(ctx: TableContext, col: Column) -> list[str]:
 
 
 def _periods(ctx: TableContext, col: Column, m: ComputedMeasure, row: int) -> list[Cell]:
+    if col.brief:
+        return [_brief_cell(ctx, m, period) for period in ctx.computed.shown]
     return [_period_cell(ctx, m, period) for period in ctx.computed.shown]
+
+
+def _brief_cell(ctx: TableContext, m: ComputedMeasure, period: Period) -> Cell:
+    """A period's figure alone, per series; why it is missing where it is."""
+    quarter = m.quarter(period)
+    if quarter is None:
+        return cell(Text("", "future"))
+    if quarter.annual or not quarter.reported or quarter.missing:
+        return cell(*update_paragraphs(quarter, ctx.sentences))
+    lines = []
+    for figures in quarter.series:
+        text = ctx.sentences.bare(figures, "value")
+        if text:
+            lines.append(Text(f"{figures.spec.label}: {text}" if figures.spec.label else text,
+                              "figure"))
+    return cell(*lines) if lines else cell(Text("", "figure"))
 
 
 def _period_cell(ctx: TableContext, m: ComputedMeasure, period: Period) -> Cell:
@@ -143,6 +161,8 @@ def _figure(name: str) -> Callable[[TableContext, Column, ComputedMeasure, int],
 
 
 def _ytd(ctx: TableContext, col: Column, m: ComputedMeasure, row: int) -> list[Cell]:
+    if m.current.annual or not m.current.started:
+        return [cell(*update_paragraphs(m.current, ctx.sentences))]
     return [cell(*(Text(line, "figure") for line in ctx.sentences.year_to_date(m.current)))]
 
 

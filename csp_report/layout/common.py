@@ -54,6 +54,8 @@ def contents(headings: list[Heading]) -> Contents:
 def _missing(measure: ComputedMeasure, sentences: Sentences) -> list[str]:
     """The reasons a measure's current quarter lacks data, for the chase list."""
     current = measure.current
+    if not current.started:
+        return []
     if current.annual:
         year = measure.entry.measure.years.get(current.period.year.id)
         if current.period.is_year_end and (year is None or year.result is None):
@@ -84,18 +86,26 @@ def _worst_first(scheme: Scheme) -> list[str]:
     return list(reversed(rated)) + ([unrated] if unrated else [])
 
 
+def _status_of(measure: ComputedMeasure, scheme: Scheme) -> str:
+    """The measure's status id, or "" when it has none of the scheme's."""
+    rating = measure.rating
+    return rating.status if rating and rating.status in scheme.statuses else ""
+
+
 def _counts_table(computed: ComputedPack, sentences: Sentences, scheme: Scheme) -> Table:
     """How many measures of each section have each status."""
     def say(part: str) -> str:
         return sentences.wording("summary", part=part, scheme=scheme.name, bad=[])
 
     order = _worst_first(scheme)
+    if any(m.rating is None or m.rating.status not in scheme.statuses
+           for m in computed.measures):
+        order.append("")  # given statuses not given: counted, so the totals add up
     rows = []
     totals = dict.fromkeys(order, 0)
     for section_id, section in computed.sections():
         measures = computed.in_section(section_id)
-        counts = {s: sum(1 for m in measures if m.rating and m.rating.status == s)
-                  for s in order}
+        counts = {s: sum(1 for m in measures if _status_of(m, scheme) == s) for s in order}
         for status in order:
             totals[status] += counts[status]
         name = sentences.wording("section-heading", heading=section.heading,
@@ -111,7 +121,8 @@ def _counts_table(computed: ComputedPack, sentences: Sentences, scheme: Scheme) 
         id="table-rag-summary", caption=say("counts-caption"),
         description=say("counts-description"),
         widths=tuple([84 - each * len(order)] + [each] * len(order) + [16]),
-        head=(Row((header(say("section")), *(header(scheme.statuses[s].word) for s in order),
+        head=(Row((header(say("section")),
+                   *(header(scheme.statuses[s].word if s else say("not-rated")) for s in order),
                    header(say("total"))), "header"),),
         body=tuple(rows), style="summary")
 
@@ -145,8 +156,8 @@ def summary_blocks(computed: ComputedPack,
             flagged = [m for m in computed.measures if m.rating and m.rating.status in bad]
             blocks += [Paragraph(f"{m.entry.name} ({m.rating.basis})", "list")
                        for m in flagged if m.rating] or [Paragraph(say("no-exceptions"))]
-    blocks.append(Heading(say("missing"), 3, "summary-missing"))
     owners = computed.project.report.owners
+    blocks.append(Heading(say("missing" if owners else "missing-plain"), 3, "summary-missing"))
     chase: dict[str, list[str]] = {}
     if _shows_current(computed):
         for measure in computed.measures:
@@ -155,7 +166,8 @@ def summary_blocks(computed: ComputedPack,
                 label = measure.entry.measure.ref or measure.entry.measure.title
                 chase.setdefault(owner, []).append(f"{label}: {reason}")
     for owner in sorted(chase):
-        blocks.append(Paragraph(owner, "strong"))
+        if owners:  # a project without data owners gets one plain list
+            blocks.append(Paragraph(owner, "strong"))
         blocks += [Paragraph(line, "list") for line in chase[owner]]
     if not chase:
         blocks.append(Paragraph(say("no-missing")))

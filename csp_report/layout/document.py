@@ -45,6 +45,11 @@ class Bullets:
         return "\n".join(self.items)
 
 
+# A chart's drawing size in points (width, height, font size): it is drawn as wide as its
+# cell (or half the text width in a chart block), keeping this shape.
+CHART_SIZES = {"small": (160.0, 66.0, 6.5), "large": (360.0, 130.0, 8.0)}
+
+
 @dataclass(frozen=True)
 class ChartPoint:
     """One period of a trend chart: its axis label, its figure (None: no data) as drawn and
@@ -114,6 +119,9 @@ class Cell:
 class Row:
     cells: tuple[Cell, ...]
     kind: str = "body"  # banner | outcome | header | body
+    # Rows are kept whole on one page, except one too tall for a page, which the layout lets
+    # split (kept whole, it would leave a page empty and lose the repeated header rows).
+    splittable: bool = False
 
 
 @dataclass(frozen=True)

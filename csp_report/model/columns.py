@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
+from typing import Annotated, Literal, Protocol
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from .types import Identifier, Strict, Text
@@ -43,6 +43,9 @@ class Column(Strict):
         False, description="narrative column: lead each text with its field's label")
     travel: bool = Field(
         False, description="status column: print the direction of travel under the status")
+    brief: bool = Field(
+        False, description="periods column: each period's figure alone (510), without the "
+        "sentence and commentary")
 
     periods: int | None = Field(
         None, ge=2, le=24, description="chart column: how many periods it draws, up to the "
@@ -69,6 +72,8 @@ class Column(Strict):
                                       "'periods' and 'size' are for the chart column")
         if self.travel and self.kind != "status":
             raise PydanticCustomError("column_option", "'travel' is for the status column")
+        if self.brief and self.kind != "periods":
+            raise PydanticCustomError("column_option", "'brief' is for the periods column")
         return self
 
 
@@ -104,6 +109,16 @@ class ChosenQuarters(Strict):
 
 
 Periods = PeriodChoice | LastPeriods | ChosenQuarters
+
+
+def _kind_alone(value: object) -> object:
+    """A column given as its kind alone (- ref) is that kind with its defaults."""
+    return {"kind": value} if isinstance(value, str) else value
+
+
+# In report.yaml a column is a kind alone or a mapping with options; either way a Column,
+# so that a problem is reported on the column's own field.
+ColumnEntry = Annotated[Column, BeforeValidator(_kind_alone)]
 
 
 def column(kind: ColumnKind, **options: object) -> Column:
@@ -147,12 +162,12 @@ class PackLike(Protocol):
     @property
     def periods(self) -> Periods | None: ...
     @property
-    def columns(self) -> list[ColumnKind | Column] | None: ...
+    def columns(self) -> list[Column] | None: ...
 
 
 class SectionLike(Protocol):
     @property
-    def columns(self) -> list[ColumnKind | Column] | None: ...
+    def columns(self) -> list[Column] | None: ...
 
 
 def pack_periods(pack: PackLike) -> Periods:
@@ -166,4 +181,4 @@ def table_columns(pack: PackLike, section: SectionLike | None = None) -> tuple[C
               else pack.columns)
     if chosen is None:
         return PRESETS[pack.layout]
-    return tuple(Column(kind=c) if isinstance(c, str) else c for c in chosen)
+    return tuple(chosen)

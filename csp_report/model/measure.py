@@ -132,9 +132,13 @@ class Measure(Strict):
     good: Good = "monitor"
     decimals: Decimals | None = None
     per: Text | None = Field(None, description=PER)
-    frequency: Literal["quarterly", "monthly", "annual"] = Field(
-        "quarterly", description="How often the figure is reported: quarterly (periods "
-        "2017-18-Q1), monthly (2017-18-M04 is April 2017) or annual (only 'years:')")
+    frequency: Literal["quarterly", "monthly", "annual"] | None = Field(
+        None, description="How often the figure is reported: quarterly (periods "
+        "2017-18-Q1), monthly (2017-18-M04 is April 2017) or annual (only 'years:'); "
+        "by default, as often as its pack is built")
+    start: PeriodId | None = Field(
+        None, description="The first period the measure is reported for; earlier periods "
+        "of a pack are left empty rather than shown as 'No return received'")
     additive: bool = Field(
         True, description="Count quarters add up to the year (false for rolling 12-month "
         "counts: the year's figure is then the last quarter's)")
@@ -150,3 +154,12 @@ class Measure(Strict):
         "is given in the data (a partner's own rating)")
     fields: dict[Identifier, FieldValue] = Field(
         {}, description="Values of the project's own fields, by id (page, lead member, ...)")
+
+    @model_validator(mode="after")
+    def _tolerance_used(self) -> Measure:
+        if self.rag_rule == "improvement" and self.tolerance is not None:
+            raise PydanticCustomError(
+                "tolerance_unused", "the improvement rule does not use a tolerance (Amber is "
+                "missed but better than last year); remove 'tolerance', or use rag_rule: "
+                "tolerance")
+        return self

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from .columns import ChartBlock, Column, ColumnKind, LabelStyle, Periods, Preset
+from .columns import ChartBlock, ColumnEntry, LabelStyle, Periods, Preset
 from .status import RagRules, Scheme
 from .theme import ThemeConfig
 from .types import Identifier, Strict, Text
@@ -44,7 +44,7 @@ class Section(Strict):
         "e.g. 'Community Safety & Protection'")
     period_label: LabelStyle | None = Field(
         None, description="Overrides the pack's period_label for this section's table")
-    columns: list[ColumnKind | Column] | None = Field(
+    columns: list[ColumnEntry] | None = Field(
         None, description="This section's own columns, replacing the pack's")
     charts: bool | None = Field(
         None, description="false leaves the pack's chart block out of this section; true "
@@ -57,7 +57,7 @@ class Pack(Strict):
     title: Text = Field(description="e.g. 'Quarterly Monitoring'")
     layout: Preset = Field(
         description="The preset the pack starts from: activity, tracker or table")
-    columns: list[ColumnKind | Column] | None = Field(
+    columns: list[ColumnEntry] | None = Field(
         None, description="The table's columns, in order, replacing the preset's; a kind "
         "alone (ref) or a kind with options ({kind: ref, header: No, width: 5})")
     frequency: Literal["quarterly", "monthly"] = Field(

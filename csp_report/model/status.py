@@ -96,3 +96,11 @@ class RagRules(Strict):
         "target (a quarter of it after Q1, half after Q2, ...)")
     travel: Literal["same-quarter-last-year", "previous-quarter"] = Field(
         "same-quarter-last-year", description="What direction of travel compares with")
+
+    @model_validator(mode="after")
+    def _tolerance_used(self) -> RagRules:
+        if self.rule == "improvement" and "tolerance" in self.model_fields_set:
+            raise PydanticCustomError(
+                "tolerance_unused", "the improvement rule does not use a tolerance (Amber is "
+                "missed but better than last year); remove 'tolerance', or use rule: tolerance")
+        return self

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 
 import markupsafe
 
-from ..layout.document import Chart
+from ..layout.document import CHART_SIZES, Chart
 from ..layout.theme import Theme
 
-# (width, height, font size) in points (1/72 inch) for each chart size.
-SIZES = {"small": (160.0, 66.0, 6.5), "large": (360.0, 130.0, 8.0)}
+SIZES = CHART_SIZES  # (width, height, font size) in points for each chart size
 CHAR_WIDTH = 0.6  # a little over Liberation Sans' average advance of a character, in ems
 SERIES_WIDTH = 1.2
 POINT_RADIUS = 1.4

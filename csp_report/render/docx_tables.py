@@ -56,10 +56,10 @@ class _Builder:
     widths: list[int] = field(default_factory=list)  # each grid column's width in twips
     first: dict[int, CT_Tc] = field(default_factory=dict)  # column -> w:tc a merge starts in
 
-    def row(self, row: tuple[Placed, ...], head: bool) -> None:
+    def row(self, row: tuple[Placed, ...], head: bool, splittable: bool = False) -> None:
         """Add one grid row: cells starting here, and continuations of merges from above."""
         word_row = self.word_table.add_row()
-        _row_properties(word_row, head)
+        _row_properties(word_row, head, splittable)
         tcs = list(word_row._tr.tc_lst)
         for placed in row:
             tc = tcs[placed.column]
@@ -171,10 +171,12 @@ def _merge_across(tc: CT_Tc, absorbed: list[CT_Tc]) -> None:
     tc.width = width
 
 
-def _row_properties(word_row: _Row, head: bool) -> None:
-    """Rows never split across pages; header rows repeat at the top of every page."""
+def _row_properties(word_row: _Row, head: bool, splittable: bool = False) -> None:
+    """Rows do not split across pages (unless the layout says one is too tall for a page);
+    header rows repeat at the top of every page."""
     trpr = word_row._tr.get_or_add_trPr()
-    put(trpr, element("w:cantSplit"), TRPR_ORDER)
+    if not splittable:
+        put(trpr, element("w:cantSplit"), TRPR_ORDER)
     if head:
         put(trpr, element("w:tblHeader"), TRPR_ORDER)
 
@@ -217,7 +219,7 @@ def add_table(word: WordDocument, table: Table, style_for: StyleFor,
     placed = grid(table)
     for row in placed.head:
         builder.row(row, head=True)
-    for row in placed.body:
-        builder.row(row, head=False)
+    for row, layout_row in zip(placed.body, table.body, strict=True):
+        builder.row(row, head=False, splittable=layout_row.splittable)
     return word_table
 
