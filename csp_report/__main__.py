@@ -1,5 +1,5 @@
 """Allow `python -m csp_report`."""
 
-from .cli import main
+from .entry import run
 
-main()
+run()

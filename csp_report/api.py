@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ def open_project(project_dir: Path | str = ".") -> Project:
     root = Path(project_dir)
     if not root.is_dir():
         raise ProjectNotFound(f"project folder '{root}' does not exist")
-    if not (root / REPORT_FILE).is_file():
+    if not os.path.lexists(root / REPORT_FILE):  # one that cannot be read is a problem
         raise ProjectNotFound(f"'{root}' is not a csp-report project: {REPORT_FILE} is missing")
     return validate(load_project(root))
 

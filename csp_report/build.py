@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Sequence
+import signal
+import threading
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
 from .compute.measures import compute
-from .errors import UsageError
+from .errors import TemplateProblem, UsageError, relative
 from .formats import DEFAULT_FORMATS, FORMATS
 from .layout import layout
 from .layout.document import Document
@@ -18,7 +23,8 @@ from .model.periods import Period
 from .model.project import Project
 from .render.html import render_html
 from .render.pool import RenderPool, result
-from .write import write_all
+from .render.resources import check_html
+from .write import check_targets, write_all
 
 Progress = Callable[[str], None]
 
@@ -81,11 +87,54 @@ class Prepared:
     epoch: int
 
 
+TEMPLATE_SECONDS = 60  # drawing one pack's HTML and sentences takes well under a second
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float, what: str) -> Iterator[None]:
+    """Stop work that runs past `seconds` (a template loop that never ends in practice) with
+    a TemplateProblem; only in the main thread, where the timer signal arrives."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise TemplateProblem(f"{what} took over {seconds:g} s and was stopped: does a "
+                              "template loop too long?")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _recursing_template(err: RecursionError, root: Path) -> str:
+    """The template that recursed most in a RecursionError's traceback, as users name it."""
+    names = Counter(frame.f_code.co_filename for frame, _ in traceback.walk_tb(err.__traceback__)
+                    if frame.f_code.co_filename.endswith((".html", ".txt", ".css")))
+    if not names:
+        return "a template"
+    return relative(Path(names.most_common(1)[0][0]), root)
+
+
 def prepare(project: Project, target: Target) -> Prepared:
-    """Compute and lay out a pack, and draw its HTML (fast; everything else draws from it)."""
-    document = layout(compute(project, target.pack_id, target.period))
-    return Prepared(target, document, render_html(document, project.root),
-                    _epoch(dt.date.fromisoformat(document.date)))
+    """Compute and lay out a pack, and draw its HTML (fast; everything else draws from it).
+
+    The templates' work is bounded: a template that includes or extends itself, or loops for
+    longer than TEMPLATE_SECONDS, is a TemplateProblem naming it."""
+    try:
+        with _time_limit(TEMPLATE_SECONDS, f"drawing {target.file_name('html')}"):
+            document = layout(compute(project, target.pack_id, target.period))
+            html = render_html(document, project.root)
+    except RecursionError as err:
+        name = _recursing_template(err, project.root)
+        raise TemplateProblem(f"{name}: template includes or extends itself without end") \
+            from None
+    check_html(html, project.root)  # every format: the HTML pack itself, and the PDF drawn from it
+    return Prepared(target, document, html, _epoch(dt.date.fromisoformat(document.date)))
 
 
 def render_all(project: Project, prepared: list[Prepared], formats: Sequence[str],
@@ -128,6 +177,12 @@ def build(project: Project, *, pack: str | None = None, period: str | None = Non
     out_dir = out if out is not None else project.root / "output"
     report = progress or (lambda _message: None)
     targets = choose_targets(project, pack, period, notice)
+    # What can be checked cheaply is checked before the slow rendering starts.
+    check_targets(out_dir / target.file_name(fmt) for target in targets for fmt in formats)
+    if "docx" in formats:
+        from .render.docx_setup import open_reference
+
+        open_reference(project.root)  # a broken reference.docx fails before any PDF is drawn
     prepared = [prepare(project, target) for target in targets]
     if pool is None:
         workers = 1 if len(prepared) < 2 or "pdf" not in formats else None

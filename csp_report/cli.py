@@ -19,8 +19,24 @@ from .formats import DEFAULT_FORMATS, FORMATS
 # `csp-report --help` answers at once.
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
-project_argument = click.argument(
-    "project_dir", default=".", type=click.Path(path_type=Path, file_okay=False))
+
+
+class _Folder(click.Path):
+    """A folder option or argument: an empty value is a mistake, not the current folder."""
+
+    def __init__(self) -> None:
+        super().__init__(path_type=Path, file_okay=False)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("must not be empty (use . for the current folder)", param, ctx)
+        if isinstance(value, str) and any(c in value for c in "\n\r\x00"):
+            self.fail("must be a folder name on one line", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+project_argument = click.argument("project_dir", default=".", type=_Folder())
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -37,7 +53,21 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group(context_settings=CONTEXT)
+INTERRUPTED = "Interrupted: nothing was written; output/ is as it was."
+
+
+class _Commands(click.Group):
+    """The command group: Ctrl-C ends any command with one line and exit code 130."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo(INTERRUPTED, err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Commands, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="csp-report")
 def main() -> None:
     """Build a Community Safety Partnership's quarterly board pack from YAML data."""
@@ -89,8 +119,7 @@ class _Progress:
 @click.option("--period", help="Period to build, e.g. 2017-18-Q1 (default: each pack's latest).")
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
               help="Output format; repeat for several (default: pdf and docx).")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
-              help="Output folder (default: PROJECT_DIR/output).")
+@click.option("--out", type=_Folder(), help="Output folder (default: PROJECT_DIR/output).")
 @reports_errors
 def build(project_dir: Path, pack: str | None, period: str | None, formats: tuple[str, ...],
           out: Path | None) -> None:
@@ -113,7 +142,7 @@ def build(project_dir: Path, pack: str | None, period: str | None, formats: tupl
 
 
 @main.command(context_settings=CONTEXT)
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default="schemas",
+@click.option("--out", type=_Folder(), default="schemas",
               show_default=True, help="Folder to write the schema files into.")
 @reports_errors
 def schema(out: Path) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -45,34 +48,39 @@ class _YamlRefused(yaml.YAMLError):
 
 
 class _Refusals:
-    """Composition that refuses anchors and aliases before anything is built from them."""
+    """Composition that refuses anchors, aliases and explicit tags before anything is built
+    from them: a value's type comes from how it is written, never from a tag."""
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            raise _YamlRefused(
-                event.start_mark.line + 1, f"aliases are not allowed (*{event.anchor})"
-            )
+    peek_event: Any  # from the parser it is mixed with
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event: Any = self.peek_event()
+        line: int = event.start_mark.line + 1
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            raise _YamlRefused(line, f"the tag {tag} is not allowed")
         anchor = getattr(event, "anchor", None)
+        if isinstance(event, yaml.AliasEvent):
+            raise _YamlRefused(line, f"aliases are not allowed (*{anchor})")
         if anchor is not None:
-            raise _YamlRefused(
-                event.start_mark.line + 1, f"anchors are not allowed (&{anchor})"
-            )
-        return super().compose_node(parent, index)  # type: ignore[misc]
+            raise _YamlRefused(line, f"anchors are not allowed (&{anchor})")
+        composed: Node | None = super().compose_node(parent, index)  # type: ignore[misc]
+        return composed
 
 
 class _StrictLoader(_Refusals, yaml.SafeLoader):
     """The pure-Python strict loader: slower, but its error messages say the most."""
 
 
+_CParser: Any
 try:
-    from yaml.cyaml import CParser as _CParser
+    from yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
 except ImportError:  # PyYAML built without libyaml
     _CParser = None
 
 if _CParser is not None:
 
-    class _FastLoader(_Refusals, yaml.composer.Composer, _CParser,  # type: ignore[misc,valid-type]
+    class _FastLoader(_Refusals, yaml.composer.Composer, _CParser,
                       yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
         """libyaml scans and parses (C, fast); our Python composer still refuses anchors."""
 
@@ -108,6 +116,55 @@ _ALLOWED_TAGS = {
 }
 
 
+_PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+_PLAIN_FLOAT = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
+_BOOL_WORDS = {"true", "false"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_NUMBER_CHARS = 100
+
+
+def _scalar(loader: Any, node: ScalarNode) -> Any:
+    """One scalar's value, refusing what YAML 1.1 reads in a way a person would not expect.
+
+    Dates (2017-02-30 is not even one), 017 (octal 15), 1:30 (90), 0x1F, 1_000, yes/no/on/off
+    as true/false, .inf and .nan are refused with "put it in quotes"; so is a lone surrogate,
+    which is not a character. Numbers are at most 100 characters long.
+    """
+    line = node.start_mark.line + 1
+    text = node.value
+    tag = node.tag.rsplit(":", 1)[-1]
+    if tag == "timestamp":
+        raise _YamlRefused(line, f"'{text}' is read by YAML as a date; dates are not used in "
+                           "data files: put it in quotes if it is text")
+    if tag in ("int", "float"):
+        pattern = _PLAIN_INT if tag == "int" else _PLAIN_FLOAT
+        if not pattern.match(text):
+            raise _YamlRefused(line, f"'{text}' is read by YAML 1.1 as an unexpected number; "
+                               "write a plain decimal number, or put it in quotes if it is text")
+        if len(text) > MAX_NUMBER_CHARS:
+            raise _YamlRefused(line, f"a number {len(text):,} characters long is too long; "
+                               f"the limit is {MAX_NUMBER_CHARS}")
+    if tag == "bool" and text.lower() not in _BOOL_WORDS:
+        raise _YamlRefused(line, f"'{text}' is read by YAML 1.1 as true or false; write true or "
+                           "false, or put it in quotes if it is text")
+    value = loader.construct_object(node)
+    if isinstance(value, str):
+        surrogate = _SURROGATE.search(value)
+        if surrogate:
+            raise _YamlRefused(line, f"contains \\u{ord(surrogate[0]):04x}, half of a character "
+                               "(a lone surrogate); remove it")
+    return value
+
+
+def _key(node: ScalarNode) -> str:
+    """A mapping key is text, as written: 2016-06-30 and 017 stay what they look like."""
+    surrogate = _SURROGATE.search(node.value)
+    if surrogate:
+        raise _YamlRefused(node.start_mark.line + 1, f"contains \\u{ord(surrogate[0]):04x}, half "
+                           "of a character (a lone surrogate); remove it")
+    return str(node.value)
+
+
 def _build(loader: Any, node: Node, path: Path_, lines: dict[Path_, int],
            duplicates: list[tuple[int, str]]) -> Any:
     """Turn a composed node into plain data, recording each value's line.
@@ -123,8 +180,7 @@ def _build(loader: Any, node: Node, path: Path_, lines: dict[Path_, int],
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise _YamlRefused(key_node.start_mark.line + 1, "keys must be plain text")
-            key = loader.construct_object(key_node)
-            key = str(key) if not isinstance(key, str) else key
+            key = _key(key_node)
             if key in result:
                 first = lines[path + (key,)]
                 duplicates.append((key_node.start_mark.line + 1,
@@ -137,7 +193,8 @@ def _build(loader: Any, node: Node, path: Path_, lines: dict[Path_, int],
     if isinstance(node, SequenceNode):
         return [_build(loader, item, path + (i,), lines, duplicates)
                 for i, item in enumerate(node.value)]
-    return loader.construct_object(node)
+    assert isinstance(node, ScalarNode)
+    return _scalar(loader, node)
 
 
 def _decode(raw: bytes, name: str) -> str | Problem:
@@ -193,16 +250,69 @@ def _parse_with(loader: Any, name: str) -> Document:
                                         for line, message in duplicates])
 
 
-def load_yaml(path: Path, name: str) -> Document | Problem:
-    """Read and parse one YAML file, refusing files over 1 MiB and text that is not UTF-8."""
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def read_regular_file(path: Path, name: str, root: Path | None = None,
+                      limit: int = MAX_FILE_BYTES) -> bytes | Problem:
+    """The bytes of one regular file, or a Problem saying why it is not read.
+
+    Only a regular file is read (a FIFO, a device or a socket is refused without waiting on
+    it), only when its real path is inside `root` (a symlink leading elsewhere is refused),
+    and never more than `limit` bytes: the limit is on what is read, not the size reported.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return Problem(name, 0, "", f"file is {size:,} bytes; the limit is "
-                           f"{MAX_FILE_BYTES:,} bytes (1 MiB)")
-        raw = path.read_bytes()
+        real = path.resolve(strict=True)
+    except FileNotFoundError:
+        return Problem(name, 0, "", "cannot read file: it does not exist (a broken link?)")
+    except (OSError, RuntimeError) as err:  # a link loop, a folder that cannot be searched
+        return Problem(name, 0, "", f"cannot read file: {getattr(err, 'strerror', None) or err}")
+    if root is not None and not _inside(real, root.resolve()):
+        return Problem(name, 0, "", "refused: it is a link leading outside the project; only "
+                       "files inside the project are read")
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_NOFOLLOW
+                     | getattr(os, "O_CLOEXEC", 0))
     except OSError as err:
         return Problem(name, 0, "", f"cannot read file: {err.strerror}")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return Problem(name, 0, "", "not a regular file (a pipe, device or socket cannot "
+                           "be read as data)")
+        if info.st_size > limit:
+            return Problem(name, 0, "", f"file is {info.st_size:,} bytes; the limit is "
+                           f"{_limit_text(limit)}")
+        chunks: list[bytes] = []
+        total = 0
+        while total <= limit:
+            chunk = os.read(fd, min(65536, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:
+            return Problem(name, 0, "", f"file is over {limit:,} bytes; the limit is "
+                           f"{_limit_text(limit)}")
+        return b"".join(chunks)
+    except OSError as err:
+        return Problem(name, 0, "", f"cannot read file: {err.strerror}")
+    finally:
+        os.close(fd)
+
+
+def _limit_text(limit: int) -> str:
+    mib = 1024 * 1024
+    return f"{limit:,} bytes ({limit // mib} MiB)" if limit % mib == 0 else f"{limit:,} bytes"
+
+
+def load_yaml(path: Path, name: str, root: Path | None = None) -> Document | Problem:
+    """Read and parse one YAML file, refusing files over 1 MiB and text that is not UTF-8;
+    with `root`, a file whose real path is outside it is refused too."""
+    raw = read_regular_file(path, name, root)
+    if isinstance(raw, Problem):
+        return raw
     text = _decode(raw, name)
     if isinstance(text, Problem):
         return text
@@ -223,31 +333,72 @@ REPORT_FILE = "data/report.yaml"
 MEASURES_DIR = "data/measures"
 
 
+def _entries(folder: Path, name: str, problems: list[Problem]) -> list[os.DirEntry[str]]:
+    """A folder's entries, sorted by name; an unreadable folder is a problem, never empty."""
+    try:
+        with os.scandir(folder) as found:
+            return sorted(found, key=lambda entry: entry.name)
+    except OSError as err:
+        problems.append(Problem(name, 0, "", f"cannot read folder: {err.strerror}"))
+        return []
+
+
+def _folder_problem(path: Path, name: str, root: Path) -> Problem | None:
+    """Why a folder of measures cannot be used: not a folder, or leading outside the project."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return Problem(name, 0, "", "cannot read folder: it does not exist (a broken link?)")
+    if not _inside(real, root.resolve()):
+        return Problem(name, 0, "", "refused: it is a link leading outside the project; only "
+                       "files inside the project are read")
+    if not real.is_dir():
+        return Problem(name, 0, "", f"not a folder: measures are {MEASURES_DIR}/PACK/NAME.yaml")
+    return None
+
+
 def load_project(root: Path) -> RawProject:
-    """Read data/report.yaml and every data/measures/PACK/*.yaml (folder = pack id)."""
+    """Read data/report.yaml and every data/measures/PACK/*.yaml (folder = pack id).
+
+    Every file and folder that cannot be read is a problem: a project is never read as
+    smaller than it is. Only regular files inside the project are read.
+    """
     problems: list[Problem] = []
-    report = load_yaml(root / REPORT_FILE, REPORT_FILE)
-    if isinstance(report, Problem):
-        problems.append(report)
-        report = None
+    loaded = load_yaml(root / REPORT_FILE, REPORT_FILE, root)
+    report: Document | None = None
+    if isinstance(loaded, Problem):
+        problems.append(loaded)
     else:
-        problems.extend(report.problems)
+        report = loaded
+        problems.extend(loaded.problems)
     measures: list[tuple[str, Document]] = []
     measures_dir = root / MEASURES_DIR
-    if measures_dir.is_dir():
-        for path in sorted(measures_dir.rglob("*")):
-            if path.is_dir() or path.name.startswith("."):
+    if not os.path.lexists(measures_dir):
+        return RawProject(root, report, measures, problems)
+    problem = _folder_problem(measures_dir, MEASURES_DIR, root)
+    if problem:
+        return RawProject(root, report, measures, problems + [problem])
+    for pack in _entries(measures_dir, MEASURES_DIR, problems):
+        if pack.name.startswith("."):
+            continue
+        pack_name = f"{MEASURES_DIR}/{pack.name}"
+        problem = _folder_problem(Path(pack.path), pack_name, root)
+        if problem:
+            problems.append(problem)
+            continue
+        for entry in _entries(Path(pack.path), pack_name, problems):
+            if entry.name.startswith("."):
                 continue
-            name = path.relative_to(root).as_posix()
-            pack_parts = path.relative_to(measures_dir).parts
-            if path.suffix not in (".yaml", ".yml") or len(pack_parts) != 2:
+            name = f"{pack_name}/{entry.name}"
+            path = Path(entry.path)
+            if path.suffix not in (".yaml", ".yml") or entry.is_dir():
                 problems.append(Problem(name, 0, "", "not a measure file: measures are "
                                         f"{MEASURES_DIR}/PACK/NAME.yaml"))
                 continue
-            doc = load_yaml(path, name)
+            doc = load_yaml(path, name, root)
             if isinstance(doc, Problem):
                 problems.append(doc)
             else:
                 problems.extend(doc.problems)
-                measures.append((pack_parts[0], doc))
+                measures.append((pack.name, doc))
     return RawProject(root, report, measures, problems)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from .errors import BuildError
 from .model.measure import Measure
 from .model.report import Report
+from .write import write_all
 
-SCHEMAS = {"measure.schema.json": Measure, "report.schema.json": Report}
+SCHEMAS: dict[str, type[BaseModel]] = {"measure.schema.json": Measure,
+                                       "report.schema.json": Report}
 
 
 def schema_texts() -> dict[str, str]:
@@ -23,14 +27,12 @@ def schema_texts() -> dict[str, str]:
 
 
 def write_schemas(folder: Path) -> list[Path]:
-    """Write the schemas into `folder` and return their paths."""
-    written = []
+    """Write the schemas into `folder` and return their paths: both or neither, each through a
+    temporary file renamed into place (a symlink in the way is refused, never written
+    through; a full disk leaves the previous files whole)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for name, text in schema_texts().items():
-            path = folder / name
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
     except OSError as err:
         raise BuildError(f"cannot write the schemas to {folder}: {err.strerror}") from None
-    return written
+    return write_all({folder / name: text.encode("utf-8")
+                      for name, text in schema_texts().items()})

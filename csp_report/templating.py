@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import TemplateProblem, UsageError
@@ -24,6 +27,24 @@ def is_inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+MAX_TEMPLATE_BYTES = 1024 * 1024
+MAX_SEQUENCE = 100_000  # the longest text or list a template may make by * (as range())
+MAX_POWER = 100
+
+
+def _exists(path: Path, folder: Path) -> bool:
+    """Whether there is a file (or a link) named `path`; a templates folder that cannot be
+    searched is a problem naming it, never taken for a missing file."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as err:
+        raise TemplateProblem(f"cannot read the templates folder {folder}: {err.strerror}") \
+            from None
+    return not path.is_dir()
+
+
 def find_template_file(project_root: Path, name: str) -> Path | None:
     """The project's templates/NAME if it has one, else the package's; None if neither.
 
@@ -31,24 +52,84 @@ def find_template_file(project_root: Path, name: str) -> Path | None:
     """
     for folder in search_path(project_root):
         candidate = folder / name
-        if candidate.is_file():
-            if not is_inside(candidate.resolve(), folder.resolve()):
+        if _exists(candidate, folder):
+            try:
+                inside = is_inside(candidate.resolve(), folder.resolve())
+            except (OSError, RuntimeError):
+                inside = False
+            if not inside:
                 raise TemplateProblem(f"refused to read {candidate}: it leads outside {folder}")
+            if not candidate.is_file():  # a pipe would make its reader wait for ever
+                raise TemplateProblem(f"refused to read {candidate}: not a regular file")
             return candidate
     return None
 
 
+def read_template_text(path: Path, folder: Path, shown: str) -> str:
+    """A template file's text: a regular file inside `folder`, at most 1 MiB, UTF-8; anything
+    else is a TemplateProblem naming the template."""
+    from .loader import read_regular_file
+
+    raw = read_regular_file(path, shown, folder, MAX_TEMPLATE_BYTES)
+    if not isinstance(raw, bytes):
+        raise TemplateProblem(str(raw))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise TemplateProblem(f"{shown}:{line}: not valid UTF-8 (byte 0x{raw[err.start]:02x}); "
+                              "save the template as UTF-8") from None
+
+
 class _ConfinedLoader(jinja2.FileSystemLoader):
-    """A file loader that refuses a template leading out of its folder through a symlink."""
+    """A file loader that reads only regular files inside its folders (a symlink elsewhere, a
+    pipe or a device is refused), at most 1 MiB of UTF-8 each."""
 
     def get_source(self, environment: jinja2.Environment,
                    template: str) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
-        real = Path(filename).resolve()
-        if not any(is_inside(real, Path(root).resolve()) for root in self.searchpath):
-            raise jinja2.TemplateError(f"refused to read template {filename}: it leads outside "
-                                       "the templates folder")
-        return source, filename, uptodate
+        pieces = jinja2.loaders.split_template_path(template)
+        for root in self.searchpath:
+            folder = Path(root)
+            path = folder.joinpath(*pieces)
+            if not _exists(path, folder):
+                continue
+            shown = _shown_name(path, folder)
+            try:
+                inside = is_inside(path.resolve(), folder.resolve())
+            except (OSError, RuntimeError):
+                inside = False
+            if not inside:
+                raise TemplateProblem(f"refused to read template {shown}: it leads outside the "
+                                      "templates folder")
+            source = read_template_text(path, folder, shown)
+            return source, str(path), lambda: False
+        raise jinja2.TemplateNotFound(template)
+
+
+def _shown_name(path: Path, folder: Path) -> str:
+    """templates/blocks/table.html for a project's template; the full path for the package's."""
+    if folder.resolve() == PACKAGE_TEMPLATES.resolve():
+        return str(path)
+    return f"templates/{path.relative_to(folder).as_posix()}"
+
+
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, with `*` and `**` bounded so that a template cannot make a huge text or
+    number (Jinja's sandbox already bounds range())."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
+                   right: Any) -> Any:
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(times, int) \
+                        and len(seq) * times > MAX_SEQUENCE:
+                    raise SecurityError(f"a template may not make a text or list longer than "
+                                        f"{MAX_SEQUENCE:,} by *")
+        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_POWER:
+            raise SecurityError(f"a template may not raise to a power over {MAX_POWER}")
+        return super().call_binop(context, operator, left, right)
 
 
 DEFAULT_PREFIX = "default"
@@ -70,7 +151,7 @@ def _environment(roots: tuple[Path, ...], html: bool) -> jinja2.Environment:
     # autoescape for HTML so user text can never become markup; StrictUndefined so a typo in
     # a template fails the build instead of printing nothing; sandboxed so that a template
     # override cannot reach Python internals.
-    env = ImmutableSandboxedEnvironment(
+    env = _BoundedSandbox(
         loader=_loader(roots),
         autoescape=html,
         undefined=jinja2.StrictUndefined,

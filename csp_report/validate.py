@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 from .compute.figures import quarters_total, revisions, series_specs
 from .compute.numbers import plain
 from .errors import InvalidProject, Problem
-from .loader import REPORT_FILE, Document, RawProject
+from .loader import MEASURES_DIR, REPORT_FILE, Document, RawProject
 from .messages import counted, did_you_mean, problems_from
 from .model.measure import Figures, Measure, Quarter
 from .model.periods import FinancialYear, Period
@@ -68,7 +68,11 @@ def validate(raw: RawProject) -> Project:
         entries.sort(key=lambda e: (order.index(e.measure.section)
                                     if e.measure.section in order else 0,
                                     ref_key(e.measure.ref or ""), e.file))
-    if report is not None and raw.report is not None:
+    if report is not None and not raw.measures and not problems:
+        # One line for a project with no measures at all, rather than one for each pack.
+        problems.append(Problem(MEASURES_DIR, 0, "", "no measure files: a pack's measures are "
+                                f"{MEASURES_DIR}/PACK/NAME.yaml, one file per measure"))
+    elif report is not None and raw.report is not None:
         problems.extend(_check_packs_have_data(report, raw.report, measures, unparsed))
     if problems:
         raise InvalidProject(problems)
@@ -136,9 +140,9 @@ def _check_history(entry: MeasureEntry) -> list[Problem]:
         total = quarters_total(entry, specs[0], FinancialYear.parse(year_id))
         if year.result is not None and total is not None and total != year.result \
                 and year.revised is None:
-            path = ("years", year_id, "result")
+            where = ("years", year_id, "result")
             problems.append(Problem(
-                entry.file, entry.document.line_of(path), ".".join(path),
+                entry.file, entry.document.line_of(where), ".".join(where),
                 f"{plain(year.result)} differs from {plain(total)}, the year's total from its "
                 "quarters in this file; if the source revised it, say why in 'revised:', else "
                 "leave it out: it is taken from there"))
@@ -147,7 +151,7 @@ def _check_history(entry: MeasureEntry) -> list[Problem]:
             for revision in revisions(entry, spec, Period.parse(pid)):
                 if revision.reason is not None or revision.field == "ytd":
                     continue  # a year to date is checked with the running totals
-                path = ("quarters", pid) + (
+                path: tuple[str, ...] = ("quarters", pid) + (
                     ("figures", spec.id) if entry.measure.series else ()) + (revision.field,)
                 problems.append(Problem(
                     entry.file, entry.document.line_of(path), ".".join(path),
@@ -206,7 +210,7 @@ def _check_measure(measure: Measure, doc: Document) -> list[Problem]:
     for year_id, year in measure.years.items():
         _check_number(("years", year_id, "target"), year.target, measure.unit, add)
         _check_number(("years", year_id, "result"), year.result, measure.unit, add)
-    for sid in (measure.series or {"": None}):
+    for sid in (list(measure.series) if measure.series else [""]):
         if (units.get(sid, measure.unit)) == "count" and measure.additive:
             _check_running_totals(measure, sid, add)
     for pid, quarter in measure.quarters.items():

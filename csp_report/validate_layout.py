@@ -110,7 +110,7 @@ def check_frequency(measure: Measure, doc: Document, pack: Pack,
         problems.append(Problem(doc.file, doc.line_of(("frequency",)), "frequency",
                                 f"pack '{pack_id}' is {pack.frequency}: its measures report "
                                 f"{pack.frequency} or annual, not {measure.frequency}"))
-    wanted = {"quarterly": "Q", "monthly": "M"}.get(measure.frequency)
+    wanted = {"quarterly": "Q", "monthly": "M"}.get(measure.frequency or pack.frequency)
     for pid in measure.quarters:
         kind = Period.parse(pid).kind
         if wanted is None:

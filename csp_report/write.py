@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
+import shutil
+import signal
 import tempfile
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import BuildError
+
+# Signals held back while the finished files are renamed into place: one arriving then is
+# acted on once the output folder is whole again (all old, as the build was interrupted).
+_HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
 def _alive(pid: int) -> bool:
@@ -31,23 +41,68 @@ def _remove_stale(target: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def _check_targets(outputs: dict[Path, bytes]) -> None:
-    """Refuse before anything is written when a target cannot be replaced by a file."""
-    for target in outputs:
-        if target.is_dir():
-            raise BuildError(f"cannot write {target}: a folder of that name is in the way")
+def check_targets(targets: Iterable[Path]) -> None:
+    """Refuse, before anything is rendered or written, a target that cannot be replaced by a
+    file: a folder or a symlink in its place, or an output folder that is a file."""
+    for target in targets:
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            what = "a folder" if target.is_dir() and not target.is_symlink() else \
+                "something that is not a regular file"
+            raise BuildError(f"cannot write {target}: {what} of that name is in the way")
         if target.parent.exists() and not target.parent.is_dir():
             raise BuildError(f"cannot write to {target.parent}: it is a file, not a folder")
+
+
+def _hidden_name(target: Path, kind: str) -> Path:
+    """A hidden name beside `target` that names this process, so a later build can tidy it."""
+    return target.parent / f".{target.name}.{os.getpid()}.{kind}{secrets.token_hex(4)}.tmp"
+
+
+def _keep_copy(target: Path) -> Path | None:
+    """A second name for the file `target` holds now (a hard link, or a copy where links are
+    not possible), so that it can be put back; None when there is no file yet."""
+    if not target.exists():
+        return None
+    backup = _hidden_name(target, "old")
+    try:
+        os.link(target, backup)
+    except OSError:
+        shutil.copy2(target, backup)
+    return backup
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[list[int]]:
+    """Hold back Ctrl-C and termination while files are renamed; yields the list of signals
+    that arrived meanwhile (filled in before the block's end is left)."""
+    arrived: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield arrived
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield arrived
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)  # a held signal is delivered here
+
+
+def _pending() -> bool:
+    return threading.current_thread() is threading.main_thread() and \
+        bool(signal.sigpending() & _HELD)
 
 
 def write_all(outputs: dict[Path, bytes]) -> list[Path]:
     """Write each file to a hidden temporary file beside it, then rename all into place.
 
-    Nothing visible changes until every format of the pack has been produced and written; a
-    failure removes the temporary files and leaves the previous outputs as they were.
+    Nothing visible changes until every file of the build has been produced and written.
+    What each rename replaces is kept until every rename has succeeded: a failure, or an
+    interruption, at any point puts every previous output back and removes the temporary
+    files, so the output folder holds either the whole new build or exactly what it held.
     """
-    _check_targets(outputs)
+    check_targets(outputs)
     staged: list[tuple[Path, Path]] = []
+    done: list[tuple[Path, Path | None]] = []  # (target, what it held before) once replaced
+    backups: list[Path] = []
     try:
         for target, data in outputs.items():
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -60,11 +115,38 @@ def write_all(outputs: dict[Path, bytes]) -> list[Path]:
                 stream.flush()
                 os.fsync(stream.fileno())
             os.chmod(name, 0o644)
-        for temporary, target in staged:
-            os.replace(temporary, target)
+        with _signals_held():
+            try:
+                for temporary, target in staged:
+                    backup = _keep_copy(target)
+                    if backup is not None:
+                        backups.append(backup)
+                    os.replace(temporary, target)
+                    done.append((target, backup))
+                if _pending():
+                    raise KeyboardInterrupt
+            except BaseException:
+                _put_back(done)
+                raise
     except OSError as err:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
         raise BuildError(f"cannot write to {err.filename or 'the output folder'}: "
                          f"{err.strerror}") from None
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        for backup in backups:
+            backup.unlink(missing_ok=True)
     return [target for _, target in staged]
+
+
+def _put_back(done: list[tuple[Path, Path | None]]) -> None:
+    """Undo the renames already made, newest first: each target gets its old file back, or
+    goes if it is new."""
+    for target, backup in reversed(done):
+        try:
+            if backup is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(backup, target)
+        except OSError:  # nothing better to do than to go on putting the others back
+            continue

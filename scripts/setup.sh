@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything csp-report needs on a Debian machine: system libraries (when run as root),
-# a virtual environment in .venv and the package with its test extras. Safe to run again.
+# a virtual environment in .venv and the package with its test extras, the rendering stack at
+# the versions pinned in constraints.txt. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,4 +33,5 @@ fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# constraints.txt pins the libraries that decide the bytes of a pack (see README.md).
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'

@@ -22,9 +22,20 @@ def test_an_empty_project_fails_validate_with_exit_1(tmp_path: Path) -> None:
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == (
         "Error: 1 problem found:\n"
-        "data/report.yaml:8: packs.targets: pack 'targets' has no measures: add one YAML "
-        "file per measure under data/measures/targets/\n")
+        "data/measures: no measure files: a pack's measures are data/measures/PACK/NAME.yaml, "
+        "one file per measure\n")
     assert "Traceback" not in done.stderr
+
+
+def test_a_pack_without_measures_beside_one_with_them_is_named(tmp_path: Path) -> None:
+    tiny(tmp_path, HEAD + "unit: text\nquarters:\n  2016-17-Q1: {commentary: Done.}\n")
+    report = tmp_path / "data/report.yaml"
+    report.write_text(report.read_text() + "  empty:\n    title: Empty\n    layout: tracker\n"
+                      "    sections:\n      s: {heading: S, title: S}\n", encoding="utf-8")
+    done = run("validate", str(tmp_path))
+    assert done.returncode == 1
+    assert "packs.empty: pack 'empty' has no measures: add one YAML file per measure under " \
+           "data/measures/empty/" in done.stderr
 
 
 def test_a_pack_without_data_for_any_period_fails_validate(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import signal
@@ -41,7 +42,7 @@ def test_sigkill_at_random_moments_never_leaves_a_torn_pack(tmp_path: Path) -> N
         time.sleep(rng.uniform(0.1, 4.0))
         process.send_signal(signal.SIGKILL)
         process.wait()
-        assert not wait_for_no_children_of(process.pid), "render workers outlived the build"
+        assert not wait_for_no_children_of(process.pid, root), "render workers outlived the build"
         visible = {n: b for n, b in snapshot(root / "output").items() if not n.startswith(".")}
         assert set(visible) == set(old)  # no temporary file is visible as a pack
         for name, data in visible.items():
@@ -53,27 +54,72 @@ def test_sigkill_at_random_moments_never_leaves_a_torn_pack(tmp_path: Path) -> N
     assert snapshot(root / "output") == new
 
 
-def wait_for_no_children_of(pid: int) -> list[int]:
-    """Processes whose parent was `pid` (re-parented ones are found by their command line)."""
+def wait_for_no_children_of(pid: int, root: Path) -> list[int]:
+    """Processes whose parent was `pid` (re-parented ones are found by their command line,
+    which names the project `root`: other builds may be running on the machine)."""
     deadline = time.monotonic() + 5
     while True:
         left = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()
-                and _started_by(p, pid)]
+                and _started_by(p, pid, root)]
         if not left or time.monotonic() > deadline:
             return left
         time.sleep(0.05)
 
 
-def _started_by(proc: Path, pid: int) -> bool:
+def _started_by(proc: Path, pid: int, root: Path) -> bool:
     try:
         stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
         cmdline = (proc / "cmdline").read_bytes()
     except OSError:
         return False
     # A worker is re-parented when its parent dies; it still carries the build's command line.
-    return (int(stat[1]) == pid or b"csp_report\x00build" in cmdline) and stat[0] != "Z"
+    return (int(stat[1]) == pid or (b"csp_report" in cmdline
+                                    and os.fsencode(root) in cmdline)) and stat[0] != "Z"
 
 
 def snapshot_of_build(root: Path) -> dict[str, bytes]:
     build(open_project(root))
     return snapshot(root / "output")
+
+
+SMALL = REPO / "tests/fixtures/small"
+
+
+# The program as the console script runs it, saying when csp-report's own code has started
+# (before that, only Python itself is starting, and Ctrl-C is Python's to answer).
+PROGRAM = """
+import sys
+from csp_report.entry import run
+print("started", flush=True)
+sys.argv = ["csp-report", "build", sys.argv[1]]
+run()
+"""
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.2, 0.6, 1.2, 2.0])
+def test_ctrl_c_exits_130_with_one_line_and_leaves_output_as_it_was(
+        tmp_path: Path, delay: float) -> None:
+    """Ctrl-C from a terminal reaches the whole process group: the build and its workers. At
+    0 s the library is still being imported; later, workers are rendering."""
+    root = tmp_path / "project"
+    shutil.copytree(SMALL / "data", root / "data")
+    (root / "output").mkdir()
+    old = {"activity-2017-18-Q1.pdf": b"old pdf", "tracker-2016-17-Q1.docx": b"old docx"}
+    for name, data in old.items():
+        (root / "output" / name).write_bytes(data)
+    process = subprocess.Popen([sys.executable, "-c", PROGRAM, str(root)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    assert process.stdout is not None
+    assert process.stdout.readline() == "started\n"
+    time.sleep(delay)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert not wait_for_no_children_of(process.pid, root), "render workers outlived the build"
+    if process.returncode == 0:  # the build had finished: the new packs are all there
+        assert len(snapshot(root / "output")) == 4
+        return
+    assert process.returncode == 130, stderr + stdout
+    assert stderr == "Interrupted: nothing was written; output/ is as it was.\n"
+    assert stdout == ""
+    assert snapshot(root / "output") == old  # untouched, and no temporary file left

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from csp_report.errors import Problem
 from csp_report.loader import Document, load_yaml, parse_yaml
 
@@ -103,3 +105,42 @@ def test_both_parsers_give_the_same_data_and_lines() -> None:
     fast = loader._parse_with(loader._FastLoader(text), "f.yaml")
     slow = loader._parse_with(loader._StrictLoader(text), "f.yaml")
     assert (fast.data, fast.lines) == (slow.data, slow.lines)
+
+
+def test_a_device_is_not_read(tmp_path: Path) -> None:
+    from csp_report.loader import read_regular_file
+
+    assert str(read_regular_file(Path("/dev/zero"), "zero.yaml")) == (
+        "zero.yaml: not a regular file (a pipe, device or socket cannot be read as data)")
+
+
+def test_the_limit_is_on_the_bytes_read_not_the_size_reported(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from csp_report import loader
+
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"# " + b"x" * 3000 + b"\n")
+    real_fstat = os.fstat
+
+    class Small:
+        def __init__(self, info: os.stat_result) -> None:
+            self.st_mode, self.st_size = info.st_mode, 10  # a file that says it is small
+
+    monkeypatch.setattr(os, "fstat", lambda fd: Small(real_fstat(fd)))
+    assert str(loader.read_regular_file(big, "big.yaml", limit=1000)) == (
+        "big.yaml: file is over 1,000 bytes; the limit is 1,000 bytes")
+
+
+def test_a_link_inside_the_project_is_read_one_outside_is_not(tmp_path: Path) -> None:
+    from csp_report.loader import read_regular_file
+
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project" / "a.yaml").write_text("a: 1\n")
+    (tmp_path / "project" / "b.yaml").symlink_to("a.yaml")
+    (tmp_path / "secret.yaml").write_text("secret: 1\n")
+    (tmp_path / "project" / "c.yaml").symlink_to(tmp_path / "secret.yaml")
+    root = tmp_path / "project"
+    assert read_regular_file(root / "b.yaml", "b.yaml", root) == b"a: 1\n"
+    assert "refused" in str(read_regular_file(root / "c.yaml", "c.yaml", root))

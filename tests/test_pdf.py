@@ -133,7 +133,7 @@ def test_template_reaching_outside_fails_the_build(project: Path, css: str,
     write(project / "templates/custom.css", css)
     with pytest.raises(TemplateProblem) as caught:
         build(open_project(project), pack="monitoring", formats=("pdf",))
-    assert str(caught.value) == message
+    assert str(caught.value) == f"templates/custom.css:1: {message}"  # the file and line too
     assert not (project / "output").exists()
 
 

@@ -41,3 +41,89 @@ def test_stale_temporaries_of_dead_builds_go_live_ones_stay(tmp_path: Path) -> N
     live.write_bytes(b"")
     write_all({tmp_path / "a.pdf": b"A"})
     assert not dead.exists() and live.exists()
+
+
+def _old_outputs(folder: Path) -> dict[Path, bytes]:
+    files = {folder / "a.pdf": b"old A", folder / "a.docx": b"old a", folder / "b.pdf": b"old B"}
+    for path, data in files.items():
+        path.write_bytes(data)
+    return files
+
+
+def _new_outputs(folder: Path) -> dict[Path, bytes]:
+    return {folder / "a.pdf": b"new A", folder / "a.docx": b"new a", folder / "b.pdf": b"new B",
+            folder / "b.docx": b"new b"}
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def _replace_failing_on(call: int, error: BaseException, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = os.replace
+    calls = []
+
+    def replace(src: object, dst: object) -> None:
+        calls.append(dst)
+        if len(calls) == call:
+            raise error
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+def test_a_rename_failing_on_its_third_call_puts_every_output_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _old_outputs(tmp_path)
+    before = _snapshot(tmp_path)
+    _replace_failing_on(3, PermissionError(1, "Operation not permitted", str(tmp_path / "b.pdf")),
+                        monkeypatch)
+    with pytest.raises(BuildError, match="b.pdf: Operation not permitted"):
+        write_all(_new_outputs(tmp_path))
+    assert _snapshot(tmp_path) == before  # the two packs renamed first are the old ones again
+
+
+def test_an_interrupt_between_renames_puts_every_output_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _old_outputs(tmp_path)
+    before = _snapshot(tmp_path)
+    _replace_failing_on(4, KeyboardInterrupt(), monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        write_all(_new_outputs(tmp_path))
+    assert _snapshot(tmp_path) == before  # the new b.docx is gone too, no temporary file left
+
+
+def test_a_full_disk_while_writing_leaves_nothing_behind(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _old_outputs(tmp_path)
+    before = _snapshot(tmp_path)
+    real = os.fsync
+    calls = []
+
+    def fsync(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(BuildError, match="No space left on device"):
+        write_all(_new_outputs(tmp_path))
+    assert _snapshot(tmp_path) == before
+
+
+def test_a_symlink_where_a_pack_goes_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"keep me")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "a.pdf").symlink_to(outside)
+    with pytest.raises(BuildError, match="not a regular file"):
+        write_all({tmp_path / "out" / "a.pdf": b"A"})
+    assert outside.read_bytes() == b"keep me"
+
+
+def test_a_successful_write_leaves_no_hidden_file(tmp_path: Path) -> None:
+    _old_outputs(tmp_path)
+    write_all(_new_outputs(tmp_path))
+    assert _snapshot(tmp_path) == {"a.pdf": b"new A", "a.docx": b"new a", "b.pdf": b"new B",
+                                   "b.docx": b"new b"}

@@ -151,7 +151,7 @@ def history(entry: MeasureEntry, spec: SeriesSpec, year: FinancialYear,
     the year to date only for counts that add up over the year."""
     if _additive(entry, spec):
         return _running_totals(entry, spec, year, "value", "ytd")
-    values = {}
+    values: dict[int, tuple[Decimal | None, Decimal | None]] = {}
     for period in year.periods(kind_of(entry)):
         raw = _raw(entry, period, spec.id)
         values[period.number] = (raw.value if raw else None, None)
@@ -165,7 +165,7 @@ def last_year(entry: MeasureEntry, spec: SeriesSpec, year: FinancialYear,
     before = history(entry, spec, FinancialYear(year.start - 1))
     if _additive(entry, spec):
         return _running_totals(entry, spec, year, "previous", "ytd_previous", before)
-    values = {}
+    values: dict[int, tuple[Decimal | None, Decimal | None]] = {}
     for period in year.periods(kind_of(entry)):
         raw = _raw(entry, period, spec.id)
         typed = raw.previous if raw else None

@@ -42,7 +42,7 @@ def shortfall(actual: Decimal, comparator: Decimal, good: str) -> Decimal | None
     """
     worse = actual - comparator if good == "lower" else comparator - actual
     if worse <= 0:
-        return Decimal(0) if worse == 0 else worse * HUNDRED / abs(comparator or 1)
+        return Decimal(0) if worse == 0 else worse * HUNDRED / abs(comparator or Decimal(1))
     if comparator == 0:
         return None
     return worse * HUNDRED / abs(comparator)

@@ -133,6 +133,8 @@ def _painted(cell: Cell, row: Row, theme: Theme, table: Table) -> Cell:
     theme, or a status fill the layout already gave it, each with readable text) and, for a
     side label, its direction."""
     side_label = "side-label" in cell.classes
+    fill: str | None
+    color: str | None
     if cell.header and row.kind == "banner":
         fill, color = theme.banner_fill, theme.banner_text
     elif cell.header and (row.kind in SHADED_ROWS or side_label):

@@ -17,7 +17,13 @@ PER_YEAR = {"Q": 4, "M": 12}
 KIND_OF = {"quarterly": "Q", "monthly": "M"}
 
 
+FIRST_YEAR, LAST_YEAR = 1990, 2100  # as a plan's years: every date derived from them is real
+
+
 def _check_years(start: int, end2: int, text: str) -> None:
+    if not FIRST_YEAR <= start <= LAST_YEAR:
+        raise ValueError(f"'{text}' starts in {start}; years must be between {FIRST_YEAR} and "
+                         f"{LAST_YEAR}")
     if (start + 1) % 100 != end2:
         raise ValueError(f"'{text}' is not a financial year: {start} is followed by "
                          f"{(start + 1) % 100:02d}, not {end2:02d}")

@@ -15,7 +15,8 @@ from .status import BUILT_IN, Scheme
 
 def ref_key(ref: str) -> tuple[tuple[int, str], ...]:
     """Sort refs naturally: 1.2 before 1.10, 4.4a after 4.4."""
-    return tuple((int(part), "") if part.isdigit() else (1 << 30, part)
+    # isdecimal and ASCII: '²' is a digit to str.isdigit() but not a number to int().
+    return tuple((int(part), "") if part.isascii() and part.isdecimal() else (1 << 30, part)
                  for part in re.split(r"[.\s]+", ref))
 
 

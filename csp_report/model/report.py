@@ -10,7 +10,7 @@ from pydantic_core import PydanticCustomError
 from .columns import ChartBlock, ColumnEntry, LabelStyle, Periods, Preset
 from .status import RagRules, Scheme
 from .theme import ThemeConfig
-from .types import Identifier, Strict, Text
+from .types import Identifier, Language, Strict, Text
 
 FieldType = Literal["text", "number", "choice"]
 
@@ -107,7 +107,7 @@ class Report(Strict):
 
     partnership: Text
     plan: Plan
-    language: Text = Field("en-GB", description="Document language, e.g. en-GB")
+    language: Language = Field("en-GB", description="Document language, e.g. en-GB")
     owners: dict[Identifier, Text] = Field(
         {}, description="Data owners ('data collation') by id")
     rag: RagRules = RagRules()

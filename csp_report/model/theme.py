@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -68,14 +68,23 @@ FontName = Annotated[str, BeforeValidator(_string), AfterValidator(_font),
                      WithJsonSchema({"type": "string", "pattern": _FONT.pattern})]
 
 
-def _bounded(low: int, high: int) -> Any:
-    """A number between `low` and `high` inclusive."""
-    return Annotated[Decimal, BeforeValidator(_number), Field(ge=low, le=high),
-                     WithJsonSchema({"type": "number", "minimum": low, "maximum": high})]
-
-
-FontSize = _bounded(5, 48)  # points
-Millimetres = _bounded(0, 100)
+# Numbers between two bounds, inclusive (points or millimetres as each field says).
+FontSize = Annotated[Decimal, BeforeValidator(_number), Field(ge=5, le=48),
+           WithJsonSchema({"type": "number", "minimum": 5, "maximum": 48})]
+Millimetres = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=100),
+              WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100})]
+Upto10 = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=10),
+         WithJsonSchema({"type": "number", "minimum": 0, "maximum": 10})]
+Upto20 = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=20),
+         WithJsonSchema({"type": "number", "minimum": 0, "maximum": 20})]
+Upto3 = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=3),
+        WithJsonSchema({"type": "number", "minimum": 0, "maximum": 3})]
+Upto50 = Annotated[Decimal, BeforeValidator(_number), Field(ge=0, le=50),
+         WithJsonSchema({"type": "number", "minimum": 0, "maximum": 50})]
+Margin = Annotated[Decimal, BeforeValidator(_number), Field(ge=5, le=50),
+         WithJsonSchema({"type": "number", "minimum": 5, "maximum": 50})]
+ContentsWidth = Annotated[Decimal, BeforeValidator(_number), Field(ge=50, le=400),
+                WithJsonSchema({"type": "number", "minimum": 50, "maximum": 400})]
 Percent = Annotated[int, Field(ge=10, le=100)]
 
 # Which colour each text colour is read on: (field holding the fill, or None for the page).
@@ -102,7 +111,7 @@ class ThemeConfig(Strict):
         "#FFFFFF", description="Text on a dark status fill (the layout picks this or `text`, "
         "whichever reads better)")
     border: Colour = Field("#000000", description="Table borders")
-    border_width: _bounded(0, 3) = Field(Decimal("0.75"), description="Table borders, pt")
+    border_width: Upto3 = Field(Decimal("0.75"), description="Table borders, pt")
     # Fonts and sizes
     pdf_font: FontName = Field(
         "Pack Sans", description="PDF font family (Pack Sans is the bundled Liberation Sans; "
@@ -125,22 +134,22 @@ class ThemeConfig(Strict):
         default_factory=lambda: {"key": 60},
         description="Width of the tables of a style, per cent of the text width (default 100)")
     # Spacing
-    paragraph_gap: _bounded(0, 20) = Field(Decimal(2), description="Space after a paragraph, "
+    paragraph_gap: Upto20 = Field(Decimal(2), description="Space after a paragraph, "
                                            "pt")
-    cell_padding: _bounded(0, 10) = Field(Decimal("1.5"), description="Table cell padding, mm")
+    cell_padding: Upto10 = Field(Decimal("1.5"), description="Table cell padding, mm")
     table_gap: Millimetres = Field(Decimal(5), description="Space after a table, mm")
     cover_top: Millimetres = Field(Decimal(40), description="Space above the cover, mm")
-    contents_width: _bounded(50, 400) = Field(Decimal(160), description="Contents list "
+    contents_width: ContentsWidth = Field(Decimal(160), description="Contents list "
                                               "width, mm")
     # Page
     page_size: Literal["A4", "A3", "Letter"] = Field("A4", description="Paper size")
     orientation: Literal["landscape", "portrait"] = Field("landscape",
                                                           description="Page orientation")
-    margin_top: _bounded(5, 50) = Field(Decimal(12), description="Top margin, mm")
-    margin_right: _bounded(5, 50) = Field(Decimal(12), description="Right margin, mm")
-    margin_bottom: _bounded(5, 50) = Field(Decimal(15), description="Bottom margin, mm")
-    margin_left: _bounded(5, 50) = Field(Decimal(12), description="Left margin, mm")
-    footer_distance: _bounded(0, 50) = Field(Decimal(6), description="Word: footer distance "
+    margin_top: Margin = Field(Decimal(12), description="Top margin, mm")
+    margin_right: Margin = Field(Decimal(12), description="Right margin, mm")
+    margin_bottom: Margin = Field(Decimal(15), description="Bottom margin, mm")
+    margin_left: Margin = Field(Decimal(12), description="Left margin, mm")
+    footer_distance: Upto50 = Field(Decimal(6), description="Word: footer distance "
                                              "from the page edge, mm")
 
     @field_validator("text", "muted", "accent", "banner_text", "header_text")

@@ -18,7 +18,15 @@ LARGEST = Decimal(10) ** 15  # far beyond any figure, well within exact decimal 
 # Bidirectional controls reorder how text prints ("51" shown as "15"); marks (U+200E/F) are
 # harmless and allowed.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# The smallest figure other than 0: a % change of the largest figure against it still rounds
+# exactly within Decimal's 28 digits (10**15 * 100 / 10**-6 = 10**23).
+SMALLEST = Decimal(10) ** -6
+ID_MAX = 40  # ids become parts of file names: short, and one line
+_ID = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{ID_MAX - 1}}}$")
+# A BCP 47 language tag (RFC 5646, without grandfathered tags): en-GB, cy, zh-Hant-TW.
+_LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z]{3}){0,3}(-[a-zA-Z]{4})?"
+                       r"(-([a-zA-Z]{2}|[0-9]{3}))?(-([a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*"
+                       r"(-[a-wyzA-WYZ0-9](-[a-zA-Z0-9]{2,8})+)*(-x(-[a-zA-Z0-9]{1,8})+)?$")
 
 
 class Strict(BaseModel):
@@ -50,6 +58,9 @@ def _number(value: Any) -> Decimal:
     if abs(number) >= LARGEST:
         raise PydanticCustomError("number_size", "{got} is too large; figures must be below "
                                   "a thousand million million", {"got": _shown(value)})
+    if number and abs(number) < SMALLEST:
+        raise PydanticCustomError("number_size", "{got} is too small; figures other than 0 "
+                                  "must be at least 0.000001", {"got": _shown(value)})
     return number
 
 
@@ -106,9 +117,18 @@ def _limit(most: int) -> Callable[[str], str]:
 
 
 def _identifier(value: str) -> str:
-    if not _ID.match(value):
+    if not _ID.fullmatch(value):
         raise PydanticCustomError(
-            "identifier", "{got} is not an id: use lower-case letters, digits and dashes",
+            "identifier", "{got} is not an id: use lower-case letters, digits and dashes "
+            "(at most {most} characters, starting with a letter or digit)",
+            {"got": _shown(value), "most": ID_MAX})
+    return value
+
+
+def _language(value: str) -> str:
+    if len(value) > 35 or not _LANGUAGE.fullmatch(value):
+        raise PydanticCustomError(
+            "language", "{got} is not a language tag (BCP 47) such as en-GB or cy",
             {"got": _shown(value)})
     return value
 
@@ -139,6 +159,8 @@ LongText = Annotated[str, BeforeValidator(_string), AfterValidator(_text),
                                                                      "maxLength": 20_000})]
 Identifier = Annotated[str, BeforeValidator(_string), AfterValidator(_identifier),
                        WithJsonSchema({"type": "string", "pattern": _ID.pattern})]
+Language = Annotated[str, BeforeValidator(_string), AfterValidator(_language),
+                     WithJsonSchema({"type": "string", "pattern": _LANGUAGE.pattern})]
 PeriodId = Annotated[str, BeforeValidator(_string), AfterValidator(_period),
                      WithJsonSchema({"type": "string",
                                      "pattern": r"^\d{4}-\d{2}-(Q[1-4]|M(0[1-9]|1[0-2]))$"})]

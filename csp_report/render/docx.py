@@ -77,7 +77,7 @@ class _Styles:
 
     def table(self) -> _TableStyle:
         """The table style every table uses."""
-        return self.word.styles[TABLE_STYLE]  # type: ignore[return-value]
+        return self.word.styles[TABLE_STYLE]
 
 
 @dataclass

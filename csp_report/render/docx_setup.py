@@ -4,6 +4,9 @@ core properties."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import zipfile
 from pathlib import Path
 
 import docx
@@ -17,6 +20,7 @@ from docx.styles.style import ParagraphStyle
 
 from ..errors import TemplateProblem, relative
 from ..layout.theme import Theme, twips
+from ..loader import read_regular_file
 from ..templating import PACKAGE_TEMPLATES, find_template_file
 from .docx_tables import text_width
 from .docx_xml import SETTINGS_ORDER, add_field, element, put, styled, tab_run, text_run, xml_text
@@ -38,15 +42,68 @@ def is_package_reference(project_root: Path) -> bool:
     return reference_path(project_root) == PACKAGE_TEMPLATES / REFERENCE
 
 
-def open_reference(project_root: Path) -> WordDocument:
-    """The reference document with its body emptied: only its styles and settings are used."""
-    path = reference_path(project_root)
+MAX_REFERENCE_BYTES = 10 * 1024 * 1024  # the file itself
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # all its parts, unpacked
+MAX_PARTS = 1000
+MAX_RATIO = 100  # a part unpacking to over 100 times its packed size (and over 1 MiB): a bomb
+REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml", "word/styles.xml")
+_EXTERNAL = re.compile(rb"""TargetMode\s*=\s*["']External["']""", re.IGNORECASE)
+
+
+def _check_reference(raw: bytes, shown: str) -> None:
+    """Refuse a reference document that is not a plain Word file: a zip bomb, a part missing,
+    or a relationship to anything outside it (an attached template or image on the network
+    would be passed on into every pack)."""
     try:
-        word = docx.Document(str(path))
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise TemplateProblem(f"{shown}: not a usable Word document ({err})") from None
+    if len(parts) > MAX_PARTS:
+        raise TemplateProblem(f"{shown}: has {len(parts):,} parts; a Word document used as a "
+                              f"reference has at most {MAX_PARTS:,}")
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > MAX_UNPACKED_BYTES or any(
+            part.file_size > 1024 * 1024 and part.file_size > MAX_RATIO * max(part.compress_size, 1)
+            for part in parts):
+        raise TemplateProblem(f"{shown}: unpacks to {unpacked:,} bytes; the limit is "
+                              f"{MAX_UNPACKED_BYTES:,} (is it a zip bomb?)")
+    names = {part.filename for part in parts}
+    missing = [name for name in REQUIRED_PARTS if name not in names]
+    if missing:
+        raise TemplateProblem(f"{shown}: not a usable Word document (it has no {missing[0]})")
+    for part in parts:
+        if part.filename.endswith(".rels"):
+            try:
+                data = archive.read(part)
+            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as err:
+                raise TemplateProblem(f"{shown}: not a usable Word document ({err})") from None
+            if _EXTERNAL.search(data):
+                raise TemplateProblem(f"{shown}: {part.filename} links to something outside the "
+                                      "document (an external relationship); remove it, packs "
+                                      "fetch nothing from the network")
+
+
+def open_reference(project_root: Path) -> WordDocument:
+    """The reference document with its body emptied: only its styles and settings are used.
+
+    It is checked before use (a regular file inside the templates folder of at most 10 MiB,
+    no zip bomb, the parts Word needs, no external relationships, page settings)."""
+    path = reference_path(project_root)
+    shown = relative(path, project_root)
+    raw = read_regular_file(path, shown, path.parent, MAX_REFERENCE_BYTES)
+    if not isinstance(raw, bytes):
+        raise TemplateProblem(str(raw))
+    _check_reference(raw, shown)
+    try:
+        word = docx.Document(io.BytesIO(raw))
     except Exception as err:  # python-docx raises zip, XML and key errors for a bad file
-        raise TemplateProblem(f"{relative(path, project_root)}: not a usable Word document "
+        raise TemplateProblem(f"{shown}: not a usable Word document "
                               f"({type(err).__name__}: {err})") from None
     body = word.element.body
+    if body.find(qn("w:sectPr")) is None:
+        raise TemplateProblem(f"{shown}: has no page settings (the w:sectPr of its body); save "
+                              "it again from Word")
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)

@@ -216,7 +216,7 @@ def _add_style(word: WordDocument, name: str) -> ParagraphStyle:
     if name in BUILT_IN:
         style.element.attrib.pop(qn("w:customStyle"), None)
         style.element.set(qn("w:styleId"), BUILT_IN[name])
-    return style  # type: ignore[return-value]
+    return style
 
 
 def define_styles(word: WordDocument, theme: Theme | None = None, *, overwrite: bool) -> None:
@@ -297,7 +297,7 @@ def _numbering(word: WordDocument) -> BaseOxmlElement:
     """The w:numbering root of numbering.xml, adding the part when the document has none
     (python-docx cannot create one itself)."""
     try:
-        return word.part.part_related_by(RT.NUMBERING).element
+        return word.part.part_related_by(RT.NUMBERING).element  # type: ignore[attr-defined]
     except KeyError:
         part = NumberingPart(PackURI("/word/numbering.xml"), CT.WML_NUMBERING,
                              parse_xml(f"<w:numbering {nsdecls('w')}/>"), word.part.package)
@@ -310,7 +310,7 @@ def bullet_style(word: WordDocument) -> BulletStyle:
     style = word.styles[BULLET_STYLE]
     ppr = style.element.pPr
     numbered = ppr is not None and ppr.find(qn("w:numPr")) is not None
-    return BulletStyle(style, numbered)  # type: ignore[arg-type]
+    return BulletStyle(style, numbered)
 
 
 def _default_props(word: WordDocument) -> tuple[BaseOxmlElement, BaseOxmlElement]:

@@ -10,7 +10,7 @@ from docx.document import Document as WordDocument
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl, CT_Tc
-from docx.shared import Pt, RGBColor, Twips
+from docx.shared import Length, Pt, RGBColor, Twips
 from docx.styles.style import ParagraphStyle, _TableStyle
 from docx.table import Table as WordTable
 from docx.table import _Cell, _Row
@@ -80,7 +80,7 @@ class _Builder:
         tc.vMerge = CONTINUE
         tcpr = tc.get_or_add_tcPr()
         for tag in ("w:shd", "w:textDirection", "w:vAlign"):
-            for node in first.tcPr.findall(qn(tag)):
+            for node in first.get_or_add_tcPr().findall(qn(tag)):
                 put(tcpr, deepcopy(node), TCPR_ORDER)
 
     def fill(self, tc: CT_Tc, cell: Cell, width: int = 0) -> None:
@@ -168,7 +168,7 @@ def _merge_across(tc: CT_Tc, absorbed: list[CT_Tc]) -> None:
         width += other.width or 0
         other.getparent().remove(other)
     tc.grid_span = len(absorbed) + 1
-    tc.width = width
+    tc.width = Length(width)
 
 
 def _row_properties(word_row: _Row, head: bool, splittable: bool = False) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
-from ..errors import TemplateProblem
+from ..errors import TemplateProblem, relative
 from ..layout.document import Document
 from ..layout.grid import grid
 from ..layout.theme import Theme
@@ -86,9 +86,8 @@ def stylesheet_text(project_root: Path, theme: Theme | None = None) -> str:
             parts.append(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as err:
             raise TemplateProblem(f"cannot read stylesheet {path}: {err}") from None
-    css = "\n".join(parts)
-    check_stylesheet(css, project_root)
-    return css
+        check_stylesheet(parts[-1], project_root, relative(path, project_root))
+    return "\n".join(parts)
 
 
 def render_html(doc: Document, project_root: Path) -> str:

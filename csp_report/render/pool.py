@@ -9,6 +9,7 @@ unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import multiprocessing
@@ -25,7 +26,13 @@ PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
 def _die_with_parent(parent: int) -> None:
-    """Make a worker end when the build that started it ends, even by SIGKILL (Linux)."""
+    """Make a worker end when the build that started it ends, even by SIGKILL (Linux).
+
+    A worker ignores Ctrl-C (the terminal sends it to the whole process group): the build
+    process alone answers it, and ends its workers, so no worker prints anything.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while forking
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -56,18 +63,44 @@ class RenderPool:
     def __enter__(self) -> RenderPool:
         if self.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             # fork: the workers start at once; each imports WeasyPrint itself (_warm_up).
+            # Ctrl-C is held back while forking, so that it never lands in a half-made worker
+            # (which would print it); it is acted on here once the workers exist.
             context = multiprocessing.get_context("fork")
-            self.executor = ProcessPoolExecutor(self.workers, mp_context=context,
-                                                initializer=_die_with_parent,
-                                                initargs=(os.getpid(),))
-            for _ in range(self.workers):
-                self.executor.submit(_warm_up)
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                self.executor = ProcessPoolExecutor(self.workers, mp_context=context,
+                                                    initializer=_die_with_parent,
+                                                    initargs=(os.getpid(),))
+                for _ in range(self.workers):
+                    self.executor.submit(_warm_up)
+            finally:
+                try:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                except KeyboardInterrupt:
+                    self.stop_workers()
+                    raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
+        if self.executor is None:
+            return
+        if error is not None:  # a failed or interrupted build: its workers' work is not wanted
+            self.stop_workers()
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def stop_workers(self) -> None:
+        """End the workers at once, whatever they are doing (the build will not use it)."""
+        if self.executor is None:
+            return
+        processes = list((getattr(self.executor, "_processes", None) or {}).values())
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                process.kill()
+        for process in processes:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                process.join(5)
 
     def wait_for_a_free_core(self, pending: list[Future[bytes]]) -> None:
         """Return once fewer PDFs are rendering than there are workers, so that work done here

@@ -45,7 +45,7 @@ def install() -> None:
     if not isinstance(found, property) or found.fget is _page_references:
         return  # already installed, or pydyf has changed shape: leave it alone
     _ORIGINAL = found
-    pydyf.PDF.page_references = property(_page_references)  # type: ignore[method-assign]
+    pydyf.PDF.page_references = property(_page_references)
 
 
 def uninstall() -> None:
@@ -53,4 +53,4 @@ def uninstall() -> None:
     import pydyf
 
     if _ORIGINAL is not None:
-        pydyf.PDF.page_references = _ORIGINAL  # type: ignore[method-assign]
+        pydyf.PDF.page_references = _ORIGINAL
