@@ -251,16 +251,16 @@ def svg(chart: Chart, theme: Theme) -> markupsafe.Markup:
                      f'fill-opacity="0.85"/>')
     for mark in drawing.marks:
         fill = mark.fill or paint["accent"]
-        stroke = (f' stroke="{paint["text"]}" stroke-width="0.7"' if mark.current else "")
+        outline = (f' stroke="{paint["text"]}" stroke-width="0.7"' if mark.current else "")
         role = "current" if mark.current else "point"
         corners = shape_points(mark.shape, mark.x, mark.y, mark.size)
         if corners:
             parts.append(f'<path class="{role} {mark.shape}" d="{_path(corners, True)}" '
-                         f'fill="{fill}"{stroke}/>')
+                         f'fill="{fill}"{outline}/>')
         else:
             parts.append(f'<circle class="{role} circle" cx="{_n(mark.x)}" cy="{_n(mark.y)}" '
                          f'r="{_n(mark.size * (0.85 if mark.current else 1))}" '
-                         f'fill="{fill}"{stroke}/>')
+                         f'fill="{fill}"{outline}/>')
     for label in drawing.labels:
         colour = paint["muted"] if label.role in ("tick", "period", "unit") else paint["text"]
         weight = ' font-weight="bold"' if label.role == "current" else ""
