@@ -24,6 +24,7 @@ from ..layout.document import Document, Table
 from ..layout.grid import Placed, grid
 from ..layout.theme import Theme
 from ..templating import find_template_file, html_environment, template_problem
+from .chart import svg
 from .html import block_kind
 from .resources import (
     REFUSED_ELEMENTS,
@@ -215,6 +216,7 @@ def render_web(doc: Document, project_root: Path) -> str:
     env = html_environment(project_root)
     env.filters["kind"] = block_kind
     env.filters["web_rows"] = web_rows
+    env.filters["chart_svg"] = svg
     try:
         template = env.get_template("web.html")
         # The stylesheet is template text (ours or the project's), not user data: not escaped.
