@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .compute.measures import compute
 from .errors import TemplateProblem, UsageError, relative
-from .formats import DEFAULT_FORMATS, FORMATS
+from .formats import DEFAULT_FORMATS, FORMATS, extension
 from .layout import layout
 from .layout.document import Document
 from .model.periods import Period
@@ -37,7 +37,7 @@ class Target:
     period: Period
 
     def file_name(self, fmt: str) -> str:
-        return f"{self.pack_id}-{self.period.id}.{fmt}"
+        return f"{self.pack_id}-{self.period.id}.{extension(fmt)}"
 
 
 def choose_targets(project: Project, pack: str | None, period: str | None,
@@ -137,6 +137,19 @@ def prepare(project: Project, target: Target) -> Prepared:
     return Prepared(target, document, html, _epoch(dt.date.fromisoformat(document.date)))
 
 
+def draw_web(project: Project, item: Prepared) -> str:
+    """The pack's web edition, its templates bounded as prepare() bounds the print HTML's."""
+    from .render.web import render_web
+
+    try:
+        with _time_limit(TEMPLATE_SECONDS, f"drawing {item.target.file_name('web')}"):
+            return render_web(item.document, project.root)
+    except RecursionError as err:
+        name = _recursing_template(err, project.root)
+        raise TemplateProblem(f"{name}: template includes or extends itself without end") \
+            from None
+
+
 def render_all(project: Project, prepared: list[Prepared], formats: Sequence[str],
                pool: RenderPool, progress: Progress) -> dict[str, bytes]:
     """Every format of every pack, by file name. PDFs go to the pool, largest pack first,
@@ -152,6 +165,8 @@ def render_all(project: Project, prepared: list[Prepared], formats: Sequence[str
     for item in prepared:
         if "html" in formats:
             rendered[item.target.file_name("html")] = item.html.encode("utf-8")
+        if "web" in formats:
+            rendered[item.target.file_name("web")] = draw_web(project, item).encode("utf-8")
         if "docx" in formats:
             from .render.docx import render_docx
 

@@ -18,6 +18,11 @@ if [ "${1:-}" = "--tests" ]; then
   # ... and opens partner returns (.xlsx) with its spreadsheet.
   [ -e /usr/lib/libreoffice/program/libsclo.so ] || missing+=(libreoffice-calc-nogui)
   [ -d /usr/share/fonts/truetype/liberation2 ] || missing+=(fonts-liberation2)
+  # The web edition is checked in a real browser: Debian's Chromium and its driver (no browser
+  # download), and axe-core from npm, installed into the project (below).
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v npm >/dev/null || missing+=(npm)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -37,3 +42,13 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # constraints.txt pins the libraries that decide the bytes of a pack (see README.md).
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+
+if [ "${1:-}" = "--tests" ]; then
+  # axe-core, pinned, into .cache/axe (git-ignored; nothing installed globally).
+  AXE_VERSION=4.14.1
+  if ! grep -qs "\"version\": \"$AXE_VERSION\"" .cache/axe/node_modules/axe-core/package.json; then
+    echo "Installing axe-core $AXE_VERSION into .cache/axe"
+    npm install --prefix .cache/axe --no-save --no-audit --no-fund --no-package-lock \
+      --loglevel=error "axe-core@$AXE_VERSION" >/dev/null
+  fi
+fi

@@ -18,7 +18,7 @@ EXAMPLES = sorted(p for p in (Path(__file__).resolve().parent.parent / "examples
 
 
 def test_there_are_examples_that_look_nothing_like_stockton() -> None:
-    assert [p.name for p in EXAMPLES] == ["benchmarking", "callover-index", "year-end"]
+    assert [p.name for p in EXAMPLES] == ["benchmarking", "callover-index", "trends", "year-end"]
 
 
 @pytest.fixture(scope="module", params=EXAMPLES, ids=[p.name for p in EXAMPLES])

@@ -13,6 +13,7 @@ from ..model.periods import Period
 from ..model.report import Section
 from ..sentences import Sentences
 from .cells import measure_paragraphs, status_cell, target_paragraphs, update_paragraphs
+from .charts import measure_charts
 from .common import cell, header
 from .document import Cell, Content, Text
 from .text import rich_text
@@ -219,6 +220,13 @@ def _field(ctx: TableContext, col: Column, m: ComputedMeasure, row: int) -> list
     return [cell(*rich_text(text, "field"))]
 
 
+def _chart(ctx: TableContext, col: Column, m: ComputedMeasure, row: int) -> list[Cell]:
+    """Each series' trend, oldest period first, with its comparator and current status."""
+    charts = measure_charts(ctx.sentences, ctx.computed.scheme, m, col.periods or 8,
+                            col.size or "small")
+    return [cell(*charts) if charts else cell(Text("", "chart"))]
+
+
 KINDS: dict[str, Kind] = {
     "section-label": Kind(_fixed("Section"), 5, _section_label),
     "ref": Kind(_fixed("Ref"), 6, _ref),
@@ -238,6 +246,7 @@ KINDS: dict[str, Kind] = {
     "travel": Kind(_fixed("Direction of travel"), 9, _travel),
     "narrative": Kind(_narrative_header, 30, _narrative),
     "field": Kind(_field_header, 10, _field),
+    "chart": Kind(_fixed("Trend"), 18, _chart),
 }
 
 

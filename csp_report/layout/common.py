@@ -132,7 +132,7 @@ def _shows_current(computed: ComputedPack) -> bool:
     kinds = {c.kind for _, section in computed.sections()
              for c in table_columns(computed.pack, section)}
     current = {"ytd", "narrative", "year-result", "status", "travel", "value", "previous",
-               "change"}
+               "change", "chart"}
     return bool(kinds & current) or (
         "periods" in kinds and computed.period in computed.shown)
 

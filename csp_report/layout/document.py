@@ -45,7 +45,53 @@ class Bullets:
         return "\n".join(self.items)
 
 
-Content = Text | Bullets
+# A chart's drawing size in points (width, height, font size): it is drawn as wide as its
+# cell (or half the text width in a chart block), keeping this shape.
+CHART_SIZES = {"small": (160.0, 66.0, 6.5), "large": (360.0, 130.0, 8.0)}
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    """One period of a trend chart: its axis label, its figure (None: no data) as drawn and
+    as printed, and the comparator drawn for it (None: none that period)."""
+
+    label: str
+    value: float | None
+    text: str
+    target: float | None = None
+    target_text: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A trend chart, decided here for every format: the points oldest first, the comparator
+    line, the current (last) point's status as a word and a marker shape (never colour
+    alone), the axis labels and the text alternative stating the figures. Renderers only draw
+    it (render/chart.py)."""
+
+    title: str
+    series: str | None  # the series' label, for a measure of several series
+    points: tuple[ChartPoint, ...]
+    unit: str  # the value axis label, e.g. "crimes per quarter"
+    against: str | None  # what the dashed line is, e.g. "Target (pro-rata)"
+    status: str | None  # the current point's status word
+    marker: str  # circle | triangle | diamond | square | none: the current point's shape
+    fill: str  # the current point's marker colour (#rrggbb), with the word beside it
+    low: float  # the value axis runs from low to high
+    high: float
+    low_text: str
+    high_text: str
+    alt: str
+    size: str = "small"  # small (a table cell) | large (a section's chart block)
+    style: str = "chart"
+
+    @property
+    def plain(self) -> str:
+        """A chart has no text of its own in the cell's flow: its figures are its alt text."""
+        return ""
+
+
+Content = Text | Bullets | Chart
 
 
 @dataclass(frozen=True)
@@ -117,7 +163,18 @@ class Contents:
     entries: tuple[ContentsEntry, ...]
 
 
-Block = Heading | Paragraph | Table | Contents
+@dataclass(frozen=True)
+class Charts:
+    """A section's chart block: a heading line, each chart with its title, then the table of
+    the figures the charts draw (their data as text, in every format)."""
+
+    id: str
+    caption: str
+    charts: tuple[Chart, ...]
+    data: Table
+
+
+Block = Heading | Paragraph | Table | Contents | Charts
 
 
 @dataclass(frozen=True)
@@ -142,4 +199,19 @@ class Document:
     theme: Theme = field(default_factory=_default_theme)
 
     def tables(self) -> list[Table]:
-        return [b for page in self.pages for b in page.blocks if isinstance(b, Table)]
+        """Every table, a chart block's table of figures included, in order."""
+        return [t for page in self.pages for b in page.blocks
+                for t in ((b,) if isinstance(b, Table) else (b.data,) if isinstance(b, Charts)
+                          else ())]
+
+    def charts(self) -> list[Chart]:
+        """Every chart, in table cells and chart blocks, in reading order."""
+        found: list[Chart] = []
+        for page in self.pages:
+            for block in page.blocks:
+                if isinstance(block, Charts):
+                    found += block.charts
+                elif isinstance(block, Table):
+                    found += [part for row in (*block.head, *block.body) for cell in row.cells
+                              for part in cell.paragraphs if isinstance(part, Chart)]
+        return found

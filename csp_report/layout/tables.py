@@ -7,13 +7,14 @@ import math
 from dataclasses import replace
 
 from ..compute.measures import ComputedPack
-from ..model.columns import PRESETS, table_columns
+from ..model.columns import PRESETS, ChartBlock, table_columns
 from ..model.report import Section
 from ..sentences import Sentences
+from .charts import chart_block
 from .colours import BANNER_FILL
 from .columns import TableContext, column_headers, column_width, row_cells
 from .common import cell, header
-from .document import Cell, Heading, Row, Table, Text
+from .document import CHART_SIZES, Cell, Chart, Charts, Heading, Row, Table, Text
 from .grid import Placed, place_rows
 from .theme import Theme
 
@@ -23,9 +24,9 @@ def section_heading(sentences: Sentences, section: Section) -> str:
 
 
 def section_tables(computed: ComputedPack, sentences: Sentences,
-                   theme: Theme) -> list[Heading | Table]:
+                   theme: Theme) -> list[Heading | Table | Charts]:
     """Per section: a group heading when it starts one, its heading, and its table."""
-    blocks: list[Heading | Table] = []
+    blocks: list[Heading | Table | Charts] = []
     pack = computed.pack
     outcomes = any(s.outcome for s in pack.sections.values())
     banner = pack.banner if pack.banner is not None else pack.layout == "activity"
@@ -65,6 +66,14 @@ def section_tables(computed: ComputedPack, sentences: Sentences,
                 scheme=computed.scheme.name if computed.scheme else None),
             widths=widths, head=tuple(head), body=tuple(body),
             style=pack.layout))
+        options = pack.charts if section.charts is not False else None
+        if options is None and section.charts:
+            options = ChartBlock()
+        if options is not None:
+            charts = chart_block(computed, sentences, section_id, heading, ctx.measures,
+                                 options)
+            if charts is not None:
+                blocks.append(charts)
     return blocks
 
 
@@ -113,6 +122,10 @@ def _too_tall(cells: tuple[Placed, ...], widths: tuple[int, ...], theme: Theme,
         lines = placed.cell.text.splitlines() or [""]
         height = sum(max(1, math.ceil(len(line) / per_line)) * line_mm + 2 * EM_MM
                      for line in lines)
+        for part in placed.cell.paragraphs:  # a chart is as wide as its cell
+            if isinstance(part, Chart):
+                chart_width, chart_height, _ = CHART_SIZES[part.size]
+                height += width_mm * chart_height / chart_width + 1.5
         if height > page_mm:
             return True
     return False

@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from ..errors import BuildError
 from ..model.theme import MIN_CONTRAST, ThemeConfig, contrast, luminance
-from .document import Cell, Document, Page, Row, Table
+from .document import Cell, Charts, Document, Page, Row, Table
 
 __all__ = ["MIN_CONTRAST", "Theme", "contrast", "luminance", "paint"]
 
@@ -163,6 +163,12 @@ def _paint_table(table: Table, theme: Theme) -> Table:
 
 def paint(doc: Document) -> Document:
     """`doc` with every table cell's fill and text colour decided from `doc.theme`."""
-    pages = tuple(Page(tuple(_paint_table(b, doc.theme) if isinstance(b, Table) else b
-                             for b in page.blocks), page.style) for page in doc.pages)
+    def painted(block: object) -> object:
+        if isinstance(block, Table):
+            return _paint_table(block, doc.theme)
+        if isinstance(block, Charts):
+            return replace(block, data=_paint_table(block.data, doc.theme))
+        return block
+    pages = tuple(Page(tuple(painted(b) for b in page.blocks), page.style)  # type: ignore[misc]
+                  for page in doc.pages)
     return replace(doc, pages=pages)

@@ -19,8 +19,10 @@ ColumnKind = Literal[
     "status", "travel",
     "narrative",  # a named narrative field of the pack's period (commentary, action, ...)
     "field",  # a field the project declares (page reference, lead member, frequency, ...)
+    "chart",  # each series' trend over the last periods against its target (issue 14)
 ]
 MeasurePart = Literal["title", "detail", "baseline", "years", "target"]
+ChartSize = Literal["small", "large"]
 LabelStyle = Literal["quarter", "quarter-update", "range", "short-range", "period-id"]
 
 
@@ -45,6 +47,12 @@ class Column(Strict):
         False, description="periods column: each period's figure alone (510), without the "
         "sentence and commentary")
 
+    periods: int | None = Field(
+        None, ge=2, le=24, description="chart column: how many periods it draws, up to the "
+        "pack's, across financial years (default 8)")
+    size: ChartSize | None = Field(
+        None, description="chart column: small (default) or large")
+
     @model_validator(mode="after")
     def _options_fit_kind(self) -> Column:
         if self.kind in ("narrative", "field") and self.field is None:
@@ -59,11 +67,22 @@ class Column(Strict):
             raise PydanticCustomError("column_option", "'show' is for the measure column")
         if self.label is not None and self.kind != "periods":
             raise PydanticCustomError("column_option", "'label' is for the periods column")
+        if (self.periods is not None or self.size is not None) and self.kind != "chart":
+            raise PydanticCustomError("column_option",
+                                      "'periods' and 'size' are for the chart column")
         if self.travel and self.kind != "status":
             raise PydanticCustomError("column_option", "'travel' is for the status column")
         if self.brief and self.kind != "periods":
             raise PydanticCustomError("column_option", "'brief' is for the periods column")
         return self
+
+
+class ChartBlock(Strict):
+    """A block of larger trend charts after each section's table, one per measure series,
+    with a table of the figures they draw."""
+
+    periods: int = Field(8, ge=2, le=24, description="How many periods each chart draws")
+    size: ChartSize = Field("large", description="small or large (default)")
 
 
 PeriodChoice = Literal["current", "year", "year-so-far"]

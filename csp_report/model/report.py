@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .columns import ColumnEntry, LabelStyle, Periods, Preset
+from .columns import ChartBlock, ColumnEntry, LabelStyle, Periods, Preset
 from .status import RagRules, Scheme
 from .theme import ThemeConfig
 from .types import Identifier, Language, Strict, Text
@@ -46,6 +46,9 @@ class Section(Strict):
         None, description="Overrides the pack's period_label for this section's table")
     columns: list[ColumnEntry] | None = Field(
         None, description="This section's own columns, replacing the pack's")
+    charts: bool | None = Field(
+        None, description="false leaves the pack's chart block out of this section; true "
+        "gives this section one even when the pack has none (default settings)")
 
 
 class Pack(Strict):
@@ -78,6 +81,9 @@ class Pack(Strict):
     summary: bool = Field(
         True, description="A summary page: status counts, exceptions, missing data by owner")
     key: bool = Field(True, description="The status key (packs with a status scheme)")
+    charts: ChartBlock | None = Field(
+        None, description="Trend charts after each section's table, with a table of their "
+        "figures: {periods: 8, size: large}; none by default")
     sections: dict[Identifier, Section] = Field(min_length=1)
 
 

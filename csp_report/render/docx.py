@@ -17,8 +17,18 @@ from docx.shared import Mm
 from docx.styles.style import ParagraphStyle, _TableStyle
 from docx.text.paragraph import Paragraph as WordParagraph
 
-from ..layout.document import Block, Contents, Document, Heading, Page, Paragraph, Table
+from ..layout.document import (
+    Block,
+    Charts,
+    Contents,
+    Document,
+    Heading,
+    Page,
+    Paragraph,
+    Table,
+)
 from ..layout.theme import Theme
+from .docx_charts import add_chart
 from .docx_contents import Target, add_contents, heading_targets
 from .docx_setup import (
     ask_to_update_fields,
@@ -36,7 +46,7 @@ from .docx_styles import (
     set_default_language,
     set_reference_defaults,
 )
-from .docx_tables import add_table
+from .docx_tables import add_table, text_width
 from .docx_xml import bookmark, repack, styled, xml_text
 
 
@@ -104,7 +114,25 @@ class _Flow:
                           self.styles.role(block.style))
         if isinstance(block, Contents):
             return add_contents(self.word, block, self.targets, self.styles.toc)
+        if isinstance(block, Charts):
+            return self.charts(block)
         return self.table(block)
+
+    def charts(self, block: Charts) -> WordParagraph:
+        """A section's chart block: its caption on a new page, each chart under its title
+        (a picture with the chart's alt text), then the table of their figures."""
+        caption = styled(self.word.add_paragraph(xml_text(block.caption)),
+                         self.styles.heading(3))
+        caption.paragraph_format.page_break_before = True
+        width = text_width(self.theme)
+        for chart in block.charts:
+            title = styled(self.word.add_paragraph(xml_text(chart.title)),
+                           self.styles.role("title"))
+            title.paragraph_format.keep_with_next = True
+            add_chart(styled(self.word.add_paragraph(), self.styles.role("chart")), chart,
+                      self.theme, width)
+        self.table(block.data)
+        return caption
 
     def heading(self, heading: Heading, titles_contents: bool) -> WordParagraph:
         """A heading, bookmarked so the contents can link to it.

@@ -16,9 +16,10 @@ from docx.table import Table as WordTable
 from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph as WordParagraph
 
-from ..layout.document import Bullets, Cell, Table, Text
+from ..layout.document import Bullets, Cell, Chart, Table, Text
 from ..layout.grid import Placed, grid
 from ..layout.theme import Theme, twips
+from .docx_charts import add_chart
 from .docx_xml import TBLPR_ORDER, TCPR_ORDER, TRPR_ORDER, element, put, styled, xml_text
 
 # Word's names for a cell spanning rows: its first part, and the parts below it.
@@ -52,6 +53,7 @@ class _Builder:
     style_for: StyleFor
     theme: Theme
     bullets: BulletStyle | None = None
+    widths: list[int] = field(default_factory=list)  # each grid column's width in twips
     first: dict[int, CT_Tc] = field(default_factory=dict)  # column -> w:tc a merge starts in
 
     def row(self, row: tuple[Placed, ...], head: bool, splittable: bool = False) -> None:
@@ -68,7 +70,8 @@ class _Builder:
                 if placed.cell.rowspan > 1:
                     tc.vMerge = RESTART
                     self.first[placed.column] = tc
-                self.fill(tc, placed.cell)
+                self.fill(tc, placed.cell, sum(self.widths[placed.column:placed.column
+                                                            + placed.columns]))
 
     @staticmethod
     def _continue(tc: CT_Tc, first: CT_Tc) -> None:
@@ -80,8 +83,9 @@ class _Builder:
             for node in first.get_or_add_tcPr().findall(qn(tag)):
                 put(tcpr, deepcopy(node), TCPR_ORDER)
 
-    def fill(self, tc: CT_Tc, cell: Cell) -> None:
-        """Write a cell's content, with the fill and text colour the layout gave it."""
+    def fill(self, tc: CT_Tc, cell: Cell, width: int = 0) -> None:
+        """Write a cell's content, with the fill and text colour the layout gave it; `width`
+        is the cell's in twips (a chart is drawn no wider)."""
         word_cell = _Cell(tc, self.word_table)
         if cell.fill:
             put(tc.get_or_add_tcPr(), element("w:shd", val="clear", color="auto",
@@ -93,7 +97,16 @@ class _Builder:
         size = self.theme.table_size(self.table.style)
         look = _Look(bold=cell.header, colour=cell.color, size=Pt(size) if size else None)
         first = True
+        charted: WordParagraph | None = None  # the paragraph the last part's chart went in
         for part in cell.paragraphs:
+            if isinstance(part, Chart):
+                if charted is None:
+                    charted = word_cell.paragraphs[0] if first else word_cell.add_paragraph()
+                    styled(charted, self.style_for(part.style))
+                first = False
+                add_chart(charted, part, self.theme, width)
+                continue
+            charted = None
             items: tuple[Text | str, ...] = part.items if isinstance(part, Bullets) else (part,)
             for item in items:
                 paragraph = word_cell.paragraphs[0] if first else word_cell.add_paragraph()
@@ -202,7 +215,7 @@ def add_table(word: WordDocument, table: Table, style_for: StyleFor,
     for column, width in zip(word_table.columns, widths, strict=True):
         column.width = Twips(width)
     _table_properties(word_table._tbl, table, sum(widths))
-    builder = _Builder(word_table, table, style_for, theme, bullets)
+    builder = _Builder(word_table, table, style_for, theme, bullets, widths)
     placed = grid(table)
     for row in placed.head:
         builder.row(row, head=True)

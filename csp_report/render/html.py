@@ -12,6 +12,7 @@ from ..layout.document import Document
 from ..layout.grid import grid
 from ..layout.theme import Theme
 from ..templating import find_template_file, html_environment, template_problem
+from .chart import svg
 from .resources import check_stylesheet
 
 STYLESHEETS = ("pack.css", "custom.css")
@@ -94,6 +95,7 @@ def render_html(doc: Document, project_root: Path) -> str:
     env = html_environment(project_root)
     env.filters["kind"] = block_kind
     env.filters["grid"] = grid
+    env.filters["chart_svg"] = svg
     try:
         template = env.get_template("pack.html")
         # The stylesheet is template text (ours or the project's), not user data: not escaped.

@@ -136,6 +136,20 @@ def check_html(html: str, project_root: Path) -> None:
                 _check_attribute(tag, name, value, project_root)
 
 
+# For the web edition's own, stricter check (render/web.py).
+URL_ATTRIBUTES = frozenset(_URL_ATTRIBUTES)
+REFUSED_ELEMENTS = frozenset(_REFUSED_ELEMENTS)
+
+
+def css_references(css: str, name: str = "stylesheet") -> list[str]:
+    """Every URL a stylesheet names, read as check_stylesheet reads them."""
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    try:
+        return [url for url, _ in _references(rules)]
+    except _CssError as err:
+        raise TemplateProblem(f"{name}:{err.line}: CSS syntax error: {err.message}") from None
+
+
 def _check_attribute(tag: str, name: str, value: str, project_root: Path) -> None:
     if name.startswith("on"):
         raise TemplateProblem(f"refused: the pack's HTML has an event handler ({name}) on "
