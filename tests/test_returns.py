@@ -869,18 +869,6 @@ def test_a_monthly_packs_measures_are_monthly_by_default_and_start_when_they_sta
         "Burglary", "Shoplifting"]
 
 
-def test_returns_packs_must_be_packs(tmp_path: Path) -> None:
-    from csp_report.errors import InvalidProject
-
-    report = REPORT.replace("returns: {due_days: 20, contact: safety@testshire.gov.uk}",
-                            "returns: {packs: [q]}")
-    root = make_project(tmp_path / "proj", report, {"p/robbery.yaml": ROBBERY})
-    with pytest.raises(InvalidProject) as caught:
-        open_project(root)
-    assert [str(p) for p in caught.value.problems] == [
-        "data/report.yaml:7: returns: packs: 'q' is not a pack"]
-
-
 @pytest.mark.parametrize("text", ["Yes", "on", "12:30", "2024-01-02", "null", "1.5"])
 def test_text_that_yaml_1_1_reads_as_something_else_is_quoted(small: Path, text: str) -> None:
     _fill(_export(small), {"N6": text, "L7": "No update provided", "M7": text})
