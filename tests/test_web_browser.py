@@ -24,7 +24,7 @@ PROJECTS = {"stockton": REPO, **{p.name: p for p in sorted((REPO / "examples").i
 # Every pack each project builds by default (each pack at its latest period).
 PACKS = [("stockton", "monitoring-2017-18-Q1"), ("stockton", "targets-2016-17-Q4"),
          ("benchmarking", "similar-areas-2023-24-Q2"), ("callover-index", "index-2022-23-Q2"),
-         ("year-end", "year-end-2023-24-Q4")]
+         ("trends", "board-2022-23-Q4"), ("year-end", "year-end-2023-24-Q4")]
 WIDTHS = (360, 1280)
 
 

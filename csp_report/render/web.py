@@ -20,7 +20,7 @@ import jinja2
 import markupsafe
 
 from ..errors import TemplateProblem
-from ..layout.document import Document, Table
+from ..layout.document import Chart, Document, Table
 from ..layout.grid import Placed, grid
 from ..layout.theme import Theme
 from ..templating import find_template_file, html_environment, template_problem
@@ -40,6 +40,13 @@ WEB_STYLESHEETS = ("web.css", "web-custom.css")
 # url(...) and @import "..." in a stylesheet (the same forms resources.check_stylesheet reads).
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)(?P<url>[^'")]*)\1\s*\)"""
                       r"""|@import\s+(['"])(?P<imp>[^'"]*)\3""")
+
+
+def _inline_svg(chart: Chart, theme: Theme) -> markupsafe.Markup:
+    """A chart's SVG for the web page: in HTML an inline <svg> is in the SVG namespace
+    without saying so, and the page then names no address at all."""
+    drawn = str(svg(chart, theme))
+    return markupsafe.Markup(drawn.replace(' xmlns="http://www.w3.org/2000/svg"', "", 1))
 
 
 def _number(value: float) -> str:
@@ -216,7 +223,7 @@ def render_web(doc: Document, project_root: Path) -> str:
     env = html_environment(project_root)
     env.filters["kind"] = block_kind
     env.filters["web_rows"] = web_rows
-    env.filters["chart_svg"] = svg
+    env.filters["chart_svg"] = _inline_svg
     try:
         template = env.get_template("web.html")
         # The stylesheet is template text (ours or the project's), not user data: not escaped.
