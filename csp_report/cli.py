@@ -170,3 +170,101 @@ def templates(names: tuple[str, ...], project_dir: Path) -> None:
         return
     for name in names:
         click.echo(f"wrote {copy_default_template(project_dir, name)}")
+
+
+@main.group(context_settings=CONTEXT)
+def returns() -> None:
+    """Partner returns: Excel workbooks out to data owners, their figures back into the data,
+    and the chase list. The quarter: export, send, import, status, build."""
+
+
+@returns.command("export", context_settings=CONTEXT)
+@project_argument
+@click.option("--period", required=True, help="The period to collect, e.g. 2017-18-Q2.")
+@click.option("--owner", help="Only this data owner's return (an id from report.yaml).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the workbooks (default: PROJECT_DIR/returns).")
+@click.option("--force", is_flag=True,
+              help="Replace workbooks already there even when they differ (filled in).")
+@reports_errors
+def returns_export(project_dir: Path, period: str, owner: str | None, out: Path | None,
+                   force: bool) -> None:
+    """Write one workbook per data owner (OWNER-PERIOD.xlsx) to fill in and send back."""
+    from . import api
+    from .returns.export import export_returns
+
+    for path in export_returns(api.open_project(project_dir), period, owner, out, force):
+        click.echo(f"wrote {path}")
+
+
+@returns.command("import", context_settings=CONTEXT)
+@project_argument
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check and show what would change; write nothing.")
+@click.option("--revise", metavar="REASON",
+              help="Allow figures already in the data to change, recording REASON.")
+@click.option("--period", help="Refuse any workbook that is not for this period.")
+@click.option("--owner", help="Refuse any workbook that is not this owner's.")
+@reports_errors
+def returns_import(project_dir: Path, files: tuple[Path, ...], dry_run: bool,
+                   revise: str | None, period: str | None, owner: str | None) -> None:
+    """Read returned workbooks (FILE ...) into the measure files: only the period's lines
+    change; every problem is listed and nothing is written unless all is well."""
+    from . import api
+    from .returns.importer import import_returns
+
+    project = api.open_project(project_dir)
+    try:
+        result = import_returns(project, list(files), dry_run=dry_run, revise=revise,
+                                period=period, owner=owner)
+    except KeyboardInterrupt:
+        click.echo("Interrupted: no measure file was changed.", err=True)
+        sys.exit(130)
+    for returned in result.returns:
+        who = f", completed by {returned.completed_by}" if returned.completed_by else ""
+        click.echo(f"read {returned.name}: {project.report.owners[returned.owner]}, "
+                   f"{returned.period.id}{who}")
+    for change in result.changes:
+        if dry_run:
+            click.echo(change.diff(), nl=False)
+        else:
+            click.echo(f"updated {change.name} ({'; '.join(change.what)})")
+    count = len(result.changes)
+    files_word = f"{count} measure file{'s' if count != 1 else ''}"
+    if not count:
+        click.echo("nothing to change: the data already holds these returns")
+    elif dry_run:
+        click.echo(f"dry run: {files_word} would change; nothing written")
+    else:
+        click.echo(f"{files_word} updated")
+
+
+@returns.command("status", context_settings=CONTEXT)
+@project_argument
+@click.option("--period", required=True, help="The period being collected, e.g. 2017-18-Q2.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Count days to the due date from this date (default: SOURCE_DATE_EPOCH if "
+              "set, else today's date from the clock; this report is for you, not a pack).")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 while any measure is outstanding (e.g. in CI before the board).")
+@click.option("--reminders/--no-reminders", default=True, show_default=True,
+              help="Print a reminder text for each owner with anything outstanding.")
+@reports_errors
+def returns_status(project_dir: Path, period: str, today: Any, strict: bool,
+                   reminders: bool) -> None:
+    """Per data owner: complete, missing (with state) or not returned, the days to or past
+    the due date, and a reminder ready to send."""
+    from . import api
+    from .returns.status import reminder, report_lines, returns_status
+
+    status = returns_status(api.open_project(project_dir), period,
+                            today.date() if today else None)
+    for line in report_lines(status):
+        click.echo(line)
+    if reminders:
+        for owner in status.owners:
+            if owner.outstanding:
+                click.echo("\n" + "-" * 72 + "\n" + reminder(status, owner))
+    if strict and status.outstanding:
+        sys.exit(1)

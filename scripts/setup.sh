@@ -15,6 +15,8 @@ if [ "${1:-}" = "--tests" ]; then
   # The test suite renders PDF pages and converts DOCX with a real word processor.
   command -v pdftoppm >/dev/null || missing+=(poppler-utils)
   command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)
+  # ... and opens partner returns (.xlsx) with its spreadsheet.
+  [ -e /usr/lib/libreoffice/program/libsclo.so ] || missing+=(libreoffice-calc-nogui)
   [ -d /usr/share/fonts/truetype/liberation2 ] || missing+=(fonts-liberation2)
   # The web edition is checked in a real browser: Debian's Chromium and its driver (no browser
   # download), and axe-core from npm, installed into the project (below).

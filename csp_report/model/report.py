@@ -102,6 +102,20 @@ class FieldSpec(Strict):
         return self
 
 
+class Returns(Strict):
+    """Partner returns (`csp-report returns`): when they are due and whom they go back to."""
+
+    due_days: int = Field(
+        15, ge=0, le=366, description="Days after a period ends that its returns are due")
+    contact: Text | None = Field(
+        None, description="Where partners send returns, printed on the workbook's cover and "
+        "in reminders, e.g. 'community.safety@stockton.gov.uk'")
+    packs: list[Identifier] | None = Field(
+        None, description="The packs whose measures go into returns (default: every pack), "
+        "e.g. [monitoring] when another pack's plan has ended; an id that is not a pack "
+        "(one left out of a copy of the project) collects nothing")
+
+
 class Report(Strict):
     """The whole report configuration of one partnership."""
 
@@ -120,3 +134,4 @@ class Report(Strict):
         "e.g. action: Action / response")
     packs: dict[Identifier, Pack] = Field(min_length=1)
     theme: ThemeConfig = ThemeConfig()
+    returns: Returns = Field(Returns(), description="Partner returns: due date and contact")

@@ -1,0 +1,334 @@
+"""Read a returned workbook safely and check every cell, reporting every problem at once.
+
+Only workbooks this tool made are read: the very hidden sheet says which project, period and
+owner the return is for, which measure and series each row is, and what every locked cell
+held. The file is bounded (size, unpacked size, sheets, rows, columns) before any of it is
+parsed, and read with openpyxl in read-only, values-only mode: formulas are never evaluated
+(their last saved value is read), links and macros are never loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..model.measure import Missing
+from ..model.periods import Period
+from ..model.project import MeasureEntry, Project
+from . import cells, spec
+from .cells import CellProblem
+
+
+@dataclass(frozen=True, order=True)
+class ReturnProblem:
+    """One thing wrong with a return: `file:Sheet!Cell: field: message`."""
+
+    where: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        field = f"{self.field}: " if self.field else ""
+        return f"{self.where}: {field}{self.message}"
+
+
+@dataclass
+class RowReturn:
+    """What one row of a return says, checked, with the cell each value came from."""
+
+    row: int
+    entry: MeasureEntry
+    line: spec.Line
+    values: dict[str, Any] = field(default_factory=dict)  # value, previous, ..., missing
+    cells: dict[str, str] = field(default_factory=dict)   # the same keys: 'Measures!I7'
+
+
+@dataclass
+class Returned:
+    """One workbook read and checked."""
+
+    name: str          # as the user gave it, for messages
+    period: Period
+    owner: str
+    rows: list[RowReturn]
+    completed_by: str | None = None
+
+
+class _Problems:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.found: list[ReturnProblem] = []
+
+    def add(self, cell: str | None, field_name: str, message: str) -> None:
+        where = f"{self.name}:{cell}" if cell else self.name
+        self.found.append(ReturnProblem(where, field_name, message))
+
+
+def _bounded(path: Path, problems: _Problems) -> bool:
+    """Refuse a file that is too big, not a zip, or would unpack to too much."""
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        problems.add(None, "", f"cannot read the file: {err.strerror}")
+        return False
+    if not path.is_file():
+        problems.add(None, "", "not a file")
+        return False
+    if size > spec.MAX_BYTES:
+        problems.add(None, "", f"file is {size:,} bytes; a return is at most "
+                     f"{spec.MAX_BYTES:,} bytes (5 MiB)")
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        problems.add(None, "", "cannot be read as an Excel workbook (.xlsx): the file is "
+                     "damaged or of another kind; ask for the return to be sent again")
+        return False
+    unpacked = sum(info.file_size for info in infos)
+    if len(infos) > 200 or unpacked > spec.MAX_UNPACKED:
+        problems.add(None, "", f"the workbook unpacks to {unpacked:,} bytes in {len(infos)} "
+                     f"parts; a return is at most {spec.MAX_UNPACKED:,} bytes")
+        return False
+    return True
+
+
+def _rows(ws: Any, max_row: int, max_col: int) -> list[list[Any]]:
+    """Values and number formats of a sheet's first rows (read-only: never past `max_row`)."""
+    found = []
+    for row in ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col):
+        found.append([(getattr(c, "value", None), getattr(c, "number_format", "General"))
+                      for c in row])
+    return found
+
+
+def _meta(rows: list[list[Any]]) -> dict[str, Any]:
+    head = {}
+    for row in rows[:8]:
+        if row and isinstance(row[0][0], str):
+            head[row[0][0]] = row[1][0] if len(row) > 1 else None
+    return head
+
+
+def read_return(path: Path, project: Project, name: str | None = None
+                ) -> tuple[Returned | None, list[ReturnProblem]]:
+    """Read and check one workbook; the problems are every one found, each with its cell."""
+    problems = _Problems(name or str(path))
+    if not _bounded(path, problems):
+        return None, problems.found
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False,
+                           keep_vba=False)
+    except Exception as err:  # any failure of the parser on a damaged file is the same answer
+        problems.add(None, "", "cannot be read as an Excel workbook (.xlsx): "
+                     f"{type(err).__name__}; ask for the return to be sent again")
+        return None, problems.found
+    try:
+        return _read(wb, project, problems)
+    except Exception as err:  # a damaged part of the zip, met only while reading rows
+        problems.add(None, "", "cannot be read as an Excel workbook (.xlsx): "
+                     f"{type(err).__name__}; ask for the return to be sent again")
+        return None, problems.found
+    finally:
+        wb.close()
+
+
+def _read(wb: Any, project: Project, problems: _Problems
+          ) -> tuple[Returned | None, list[ReturnProblem]]:
+    if len(wb.sheetnames) > spec.MAX_SHEETS:
+        problems.add(None, "", f"has {len(wb.sheetnames)} sheets; a return has 3")
+        return None, problems.found
+    if spec.META not in wb.sheetnames:
+        problems.add(None, "", "is not a return made by csp-report (it has no "
+                     f"'{spec.META}' sheet); export one with `csp-report returns export`")
+        return None, problems.found
+    if spec.SHEET not in wb.sheetnames:
+        problems.add(None, "", f"its '{spec.SHEET}' sheet is missing or was renamed; "
+                     "export the return again")
+        return None, problems.found
+    meta_ws = wb[spec.META]
+    head = _meta(_rows(meta_ws, 8, 2))
+    if head.get("generator") != spec.GENERATOR:
+        problems.add(None, "", "is not a return made by csp-report")
+        return None, problems.found
+    if head.get("format") != spec.FORMAT:
+        problems.add(None, "", f"is a return of format {head.get('format')!r}; this version "
+                     f"of csp-report reads format {spec.FORMAT}: export the return again")
+        return None, problems.found
+    partnership = project.report.partnership
+    if head.get("partnership") != partnership:
+        problems.add(None, "", f"is a return for {cells.shown(head.get('partnership'))}, not "
+                     f"for this project ({partnership})")
+    try:
+        period = Period.parse(str(head.get("period")))
+    except ValueError:
+        problems.add(None, "", f"names no period ({cells.shown(head.get('period'))})")
+        return None, problems.found
+    owner = head.get("owner")
+    if not isinstance(owner, str) or owner not in project.report.owners:
+        problems.add(None, "", f"is the return of {cells.shown(owner)}, who is not an owner "
+                     "in data/report.yaml")
+        return None, problems.found
+    try:
+        letters: dict[str, str] = json.loads(head.get("columns") or "")
+        count = int(head.get("rows") or 0)
+    except (TypeError, ValueError):
+        problems.add(None, "", "its csp-report sheet is damaged: export the return again")
+        return None, problems.found
+    if problems.found:
+        return None, problems.found
+    if not 0 < count <= spec.MAX_ROWS or len(letters) > spec.MAX_COLUMNS:
+        problems.add(None, "", "its csp-report sheet is damaged: export the return again")
+        return None, problems.found
+    meta_rows = _rows(meta_ws, 8 + count, 5)[8:]
+    keys = {v: k for k, v in letters.items()}
+    sheet_rows = max((r[0][0] for r in meta_rows if r and isinstance(r[0][0], int)),
+                     default=0)
+    values = _rows(wb[spec.SHEET], min(sheet_rows, spec.MAX_ROWS + 50), len(letters))
+    by_file = {e.file: e for entries in project.measures.values() for e in entries}
+    returned = Returned(problems.name, period, owner, [], _completed_by(wb))
+    for meta in meta_rows:
+        row = _row(meta, values, keys, by_file, project, period, owner, problems)
+        if row is not None:
+            returned.rows.append(row)
+    return (None if problems.found else returned), problems.found
+
+
+def _completed_by(wb: Any) -> str | None:
+    if spec.COVER not in wb.sheetnames:
+        return None
+    for row in _rows(wb[spec.COVER], 40, 2):
+        if len(row) > 1 and row[0][0] == "Completed by" and row[1][0] is not None:
+            return cells.text(cells.canonical(row[1][0]))[:200]
+    return None
+
+
+def _row(meta: list[Any], values: list[list[Any]], keys: dict[str, str],
+         by_file: dict[str, MeasureEntry], project: Project, period: Period, owner: str,
+         problems: _Problems) -> RowReturn | None:
+    cell_values = [v for v, _ in meta] + [None] * 5
+    number, file, series, kept_json, filled_json = cell_values[:5]
+    if not isinstance(number, int) or not 0 < number <= len(values):
+        problems.add(None, "", "its csp-report sheet is damaged: export the return again")
+        return None
+    entry = by_file.get(str(file))
+    if entry is None:
+        problems.add(f"{spec.SHEET}!A{number}", "", f"the measure of this row ({file}) is no "
+                     "longer in the project; export the return again")
+        return None
+    if entry.measure.owner != owner:
+        problems.add(f"{spec.SHEET}!A{number}", "owner", f"{entry.name} is now owned by "
+                     f"'{entry.measure.owner}', not '{owner}'; export the return again")
+        return None
+    if series not in entry.series_ids():
+        problems.add(f"{spec.SHEET}!C{number}", "", f"'{series}' is not a series of "
+                     f"{entry.name}; export the return again")
+        return None
+    try:
+        kept: dict[str, str] = json.loads(kept_json)
+        filled: dict[str, str] = json.loads(filled_json) if filled_json else {}
+    except (TypeError, ValueError):
+        problems.add(None, "", "its csp-report sheet is damaged: export the return again")
+        return None
+    line = spec.Line(entry, str(series), series == entry.series_ids()[0])
+    line_kind = period.kind
+    row_cells = values[number - 1] + [(None, "General")] * len(keys)
+    result = RowReturn(number, entry, line)
+    for letter_, key in keys.items():
+        index = _index(letter_)
+        value, number_format = row_cells[index - 1]
+        where = f"{spec.SHEET}!{letter_}{number}"
+        if letter_ in kept:
+            now = cells.canonical(value)
+            if now != kept[letter_]:
+                heading = next((c.heading for c in spec.number_columns(line_kind)
+                                if c.key == key),
+                               _field(key))
+                problems.add(where, heading, f"this cell is locked and was changed from "
+                             f"{_say(kept[letter_])} to {_say(now)}; put figures only in the "
+                             "yellow cells")
+            continue
+        try:
+            parsed = _parse(key, value, number_format, line, project)
+        except CellProblem as err:
+            problems.add(where, _field(key), str(err))
+            continue
+        result.cells[key] = where
+        if parsed is not None:
+            result.values[key] = parsed
+    _cross_check(result, problems, filled)
+    return result
+
+
+def _say(text: str) -> str:
+    if not text:
+        return "empty"
+    if re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return text
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _index(letters: str) -> int:
+    index = 0
+    for char in letters:
+        index = index * 26 + ord(char) - 64
+    return index
+
+
+def _field(key: str) -> str:
+    if key.startswith("narrative:"):
+        return "narratives." + key.split(":", 1)[1]
+    return spec.FIELD_NAMES.get(key, key)
+
+
+def _parse(key: str, value: Any, number_format: str, line: spec.Line, project: Project) -> Any:
+    if key in spec.FIGURE_FIELDS:
+        unit = "count" if key.startswith("ytd") else line.unit
+        percent = unit in ("percentage", "signed-percentage")
+        if percent and isinstance(value, str) and value.strip().endswith("%"):
+            value = value.strip()[:-1]  # '34.7%' typed into a cell formatted as text
+        found = cells.number(value, percent and "%" in (number_format or ""))
+        if found is not None:
+            cells.check_unit(found, unit)
+        return found
+    if key == "state":
+        return cells.choice(value, {k: v for k, v in spec.STATE_WORDS.items()},
+                            "a missing-data state")
+    if key == "status":
+        return cells.choice(value, spec.status_choices(project, line.entry), "a rating")
+    return cells.long_text(value)
+
+
+def _cross_check(row: RowReturn, problems: _Problems, filled: dict[str, str]) -> None:
+    """A state needs a reason, a reason needs a state, and a missing figure has no figure.
+    A pre-filled state the owner cleared says the figure is no longer missing."""
+    state, reason = row.values.pop("state", None), row.values.pop("reason", None)
+    state_cell, reason_cell = row.cells.pop("state", None), row.cells.pop("reason", None)
+    if not state and not reason and filled.get("state"):
+        row.values["cleared"] = True
+        row.cells["cleared"] = state_cell or ""
+    if state and not reason:
+        problems.add(reason_cell, "missing.reason",
+                     "say why the figure is missing (the pack prints the reason)")
+    elif reason and not state:
+        problems.add(state_cell, "missing.state",
+                     "choose a state for the missing figure, or clear the reason")
+    elif state and reason:
+        given = [k for k in ("value", "ytd") if row.values.get(k) is not None]
+        if given:
+            problems.add(row.cells[given[0]], given[0], "a figure cannot be both given and "
+                         "missing: clear the figure or the missing state")
+        row.values["missing"] = Missing(state=state, reason=reason)
+        row.cells["missing"] = state_cell or ""
+
+
+def figure(row: RowReturn, key: str) -> Decimal | None:
+    value = row.values.get(key)
+    return value if isinstance(value, Decimal) else None
