@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import markupsafe
@@ -90,16 +92,23 @@ def stylesheet_text(project_root: Path, theme: Theme | None = None) -> str:
     return "\n".join(parts)
 
 
-def render_html(doc: Document, project_root: Path) -> str:
-    """The pack as one HTML page with its stylesheet inline."""
+def render_page(doc: Document, project_root: Path, template_name: str,
+                stylesheet: Callable[[Path, Theme], str],
+                filters: dict[str, Callable[..., Any]]) -> str:
+    """Draw `doc` through one page template with its stylesheet inline (the print HTML and
+    the web edition alike); `filters` are the format's own."""
     env = html_environment(project_root)
-    env.filters["kind"] = block_kind
-    env.filters["grid"] = grid
-    env.filters["chart_svg"] = svg
+    env.filters.update({"kind": block_kind, **filters})
     try:
-        template = env.get_template("pack.html")
+        template = env.get_template(template_name)
         # The stylesheet is template text (ours or the project's), not user data: not escaped.
-        css = markupsafe.Markup(stylesheet_text(project_root, doc.theme))
+        css = markupsafe.Markup(stylesheet(project_root, doc.theme))
         return template.render(doc=doc, stylesheet_text=css)
     except jinja2.TemplateError as err:
         raise template_problem(err) from None
+
+
+def render_html(doc: Document, project_root: Path) -> str:
+    """The pack as one HTML page with its stylesheet inline."""
+    return render_page(doc, project_root, "pack.html", stylesheet_text,
+                       {"grid": grid, "chart_svg": svg})

@@ -16,16 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
-import jinja2
 import markupsafe
 
 from ..errors import TemplateProblem
 from ..layout.document import Chart, Document, Table
 from ..layout.grid import Placed, grid
 from ..layout.theme import Theme
-from ..templating import find_template_file, html_environment, template_problem
+from ..templating import find_template_file
 from .chart import svg
-from .html import block_kind
+from .html import render_page
 from .resources import (
     REFUSED_ELEMENTS,
     URL_ATTRIBUTES,
@@ -220,16 +219,7 @@ def check_web_html(html: str) -> None:
 
 def render_web(doc: Document, project_root: Path) -> str:
     """The pack as one self-contained HTML page to publish."""
-    env = html_environment(project_root)
-    env.filters["kind"] = block_kind
-    env.filters["web_rows"] = web_rows
-    env.filters["chart_svg"] = _inline_svg
-    try:
-        template = env.get_template("web.html")
-        # The stylesheet is template text (ours or the project's), not user data: not escaped.
-        css = markupsafe.Markup(web_stylesheet_text(project_root, doc.theme))
-        page = template.render(doc=doc, stylesheet_text=css)
-    except jinja2.TemplateError as err:
-        raise template_problem(err) from None
+    page = render_page(doc, project_root, "web.html", web_stylesheet_text,
+                       {"web_rows": web_rows, "chart_svg": _inline_svg})
     check_web_html(page)
     return page
