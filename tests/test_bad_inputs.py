@@ -258,7 +258,8 @@ def run_subprocess(args: list[str], case: dict[str, Any], tmp_path: Path) -> tup
 
 
 def _param(case_file: Path) -> Any:
-    """A case; `slow: true` (it renders real PDFs) leaves it out of the fast loop."""
+    """A case; `slow: true` (it renders a pack, or runs as a real process) leaves it out of
+    the fast loop; CI runs every case."""
     slow = yaml.safe_load(case_file.read_text(encoding="utf-8")).get("slow")
     return pytest.param(case_file, id=case_file.stem, marks=[pytest.mark.slow] if slow else [])
 

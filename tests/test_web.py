@@ -20,6 +20,8 @@ from csp_report.templating import PACKAGE_TEMPLATES
 from tests.conftest import write
 from tests.web_page import external_references, read
 
+pytestmark = pytest.mark.slow  # every test here builds real packs
+
 REPO = Path(__file__).resolve().parent.parent
 PROJECTS = [REPO, *sorted(p for p in (REPO / "examples").iterdir()
                           if (p / "data/report.yaml").is_file())]
