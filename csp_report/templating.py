@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from functools import cache
@@ -88,10 +89,12 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
     def get_source(self, environment: jinja2.Environment,
                    template: str) -> tuple[str, str, Callable[[], bool]]:
         pieces = jinja2.loaders.split_template_path(template)
+        passed: list[Path] = []  # where an override would be found first, were one added
         for root in self.searchpath:
             folder = Path(root)
             path = folder.joinpath(*pieces)
             if not _exists(path, folder):
+                passed.append(path)
                 continue
             shown = _shown_name(path, folder)
             try:
@@ -101,9 +104,27 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
             if not inside:
                 raise TemplateProblem(f"refused to read template {shown}: it leads outside the "
                                       "templates folder")
+            before = _signature(path)  # taken before reading: a later edit is always seen
             source = read_template_text(path, folder, shown)
-            return source, str(path), lambda: False
+            return source, str(path), functools.partial(_unchanged, path, before, passed)
         raise jinja2.TemplateNotFound(template)
+
+
+def _unchanged(path: Path, before: tuple[int, int, int] | None, passed: list[Path]) -> bool:
+    """Jinja's `uptodate`: the template file is as compiled, and no override has appeared in
+    a folder searched before its own."""
+    return _signature(path) == before and not any(os.path.lexists(p) for p in passed)
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    """What tells an edited template from the one compiled (as Jinja's own loader checks the
+    modification time): compiled templates are reused until the file changes, so a build
+    compiles each sentence template once, not once per measure, and a preview sees edits."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
 
 
 def _shown_name(path: Path, folder: Path) -> str:
