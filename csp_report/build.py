@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
+import functools
 import signal
 import threading
 import traceback
@@ -22,8 +23,10 @@ from .layout.document import Document
 from .model.periods import Period
 from .model.project import Project
 from .render.html import render_html
+from .render.parts import plan_parts, size
 from .render.pool import RenderPool, result
 from .render.resources import check_html
+from .render.split import SplitRender
 from .write import check_targets, write_all
 
 Progress = Callable[[str], None]
@@ -152,15 +155,16 @@ def draw_web(project: Project, item: Prepared) -> str:
 
 def render_all(project: Project, prepared: list[Prepared], formats: Sequence[str],
                pool: RenderPool, progress: Progress) -> dict[str, bytes]:
-    """Every format of every pack, by file name. PDFs go to the pool, largest pack first,
-    while this process draws the DOCX files once a core is free of PDF work."""
+    """Every format of every pack, by file name. PDFs go to the pool, largest first (a large
+    pack in parts, render/split.py), while this process draws the DOCX files once a core is
+    free of PDF work."""
     pdfs: dict[str, Future[bytes]] = {}
+    splits: dict[str, SplitRender] = {}
     if "pdf" in formats:
-        for item in sorted(prepared, key=lambda p: -len(p.html)):
-            progress(item.target.file_name("pdf"))
-            pdfs[item.target.file_name("pdf")] = pool.pdf(item.html, project.root, item.epoch)
+        splits, pdfs = _start_pdfs(project, prepared, pool, progress)
     if "docx" in formats:
-        pool.wait_for_a_free_core(list(pdfs.values()))
+        pool.wait_for_a_free_core([*pdfs.values(), *(future for split in splits.values()
+                                                    for future in split.pending())])
     rendered: dict[str, bytes] = {}
     for item in prepared:
         if "html" in formats:
@@ -172,9 +176,37 @@ def render_all(project: Project, prepared: list[Prepared], formats: Sequence[str
 
             progress(item.target.file_name("docx"))
             rendered[item.target.file_name("docx")] = render_docx(item.document, project.root)
+    for name in sorted(splits, key=lambda n: splits[n].size):  # the first to be ready first
+        rendered[name] = splits[name].result()
     for name, future in pdfs.items():
         rendered[name] = result(future)
     return rendered
+
+
+def _start_pdfs(project: Project, prepared: list[Prepared], pool: RenderPool,
+                progress: Progress) -> tuple[dict[str, SplitRender], dict[str, Future[bytes]]]:
+    """Start every PDF render, the largest first: a large pack as parts, the rest whole."""
+    splits: dict[str, SplitRender] = {}
+    pdfs: dict[str, Future[bytes]] = {}
+    jobs: list[tuple[int, Callable[[], object]]] = []
+    for item in prepared:
+        name = item.target.file_name("pdf")
+        progress(name)
+        plan = plan_parts(item.document, item.html, project.root, pool.workers)
+        if plan is None:
+            jobs.append((size(item.document), functools.partial(_start_whole, pdfs, name, pool,
+                                                           item, project.root)))
+        else:
+            splits[name] = SplitRender(plan, project.root, item.epoch, pool.submit)
+            jobs += splits[name].jobs()
+    for _size, start in sorted(jobs, key=lambda job: -job[0]):
+        start()
+    return splits, pdfs
+
+
+def _start_whole(pdfs: dict[str, Future[bytes]], name: str, pool: RenderPool, item: Prepared,
+                 root: Path) -> None:
+    pdfs[name] = pool.pdf(item.html, root, item.epoch)
 
 
 def build(project: Project, *, pack: str | None = None, period: str | None = None,

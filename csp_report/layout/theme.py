@@ -29,6 +29,12 @@ def _frozen(mapping: Mapping[str, float]) -> Mapping[str, float]:
     return MappingProxyType(dict(mapping))
 
 
+def _unpickle_theme(values: dict[str, object]) -> Theme:
+    frozen = {name: _frozen(values[name])  # type: ignore[arg-type]
+              for name in ("table_font_size", "table_width")}
+    return Theme(**{**values, **frozen})  # type: ignore[arg-type]
+
+
 def twips(mm: float) -> int:
     """Millimetres in Word's twentieths of a point, rounded."""
     return round(mm * TWIPS_PER_INCH / MM_PER_INCH)
@@ -75,6 +81,14 @@ class Theme:
     margin_bottom: float = float(_DEFAULT.margin_bottom)
     margin_left: float = float(_DEFAULT.margin_left)
     footer_distance: float = float(_DEFAULT.footer_distance)
+
+    def __reduce__(self) -> tuple[object, tuple[dict[str, object]]]:
+        # Pickled whole for the render workers (render/split.py); a read-only mapping is not
+        # picklable, so the tables' sizes travel as plain dicts and are frozen again.
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        values["table_font_size"] = dict(self.table_font_size)
+        values["table_width"] = dict(self.table_width)
+        return _unpickle_theme, (values,)
 
     @classmethod
     def from_config(cls, config: ThemeConfig) -> Theme:

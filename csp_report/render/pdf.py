@@ -6,7 +6,9 @@ import contextlib
 import logging
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import BuildError, TemplateProblem
 
@@ -37,8 +39,28 @@ def _source_date(epoch: int) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = before
 
 
+@dataclass(frozen=True)
+class RenderedPart:
+    """One part of a pack drawn as PDF, with what the join needs that the PDF does not keep
+    in a handy form: each page's bookmarks (PDF coordinates) and where each anchor landed."""
+
+    pdf: bytes
+    pages: int
+    bookmarks: tuple[tuple[tuple[int, str, tuple[float, float], str], ...], ...]
+    anchors: dict[str, int]
+
+
 def render_pdf(html: str, project_root: Path, epoch: int) -> bytes:
     """PDF/UA-1 bytes of a pack's HTML; any WeasyPrint warning or refused fetch fails it."""
+    return _draw(html, project_root, epoch, part=False).pdf
+
+
+def render_part(html: str, project_root: Path, epoch: int) -> RenderedPart:
+    """One part of a pack (render/parts.py), as render_pdf draws a whole pack."""
+    return _draw(html, project_root, epoch, part=True)
+
+
+def _draw(html: str, project_root: Path, epoch: int, *, part: bool) -> RenderedPart:
     import weasyprint  # imported here: it is slow to import and only builds need it
     from weasyprint.urls import FatalURLFetchingError
 
@@ -54,7 +76,7 @@ def render_pdf(html: str, project_root: Path, epoch: int) -> bytes:
     try:
         with _source_date(epoch):
             document = weasyprint.HTML(string=html, base_url=fetcher.base_url,
-                                       url_fetcher=fetcher)
+                                       url_fetcher=fetcher).render()
             pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
     except FatalURLFetchingError:
         raise TemplateProblem(fetcher.refused[0] if fetcher.refused else "a template resource "
@@ -68,4 +90,25 @@ def render_pdf(html: str, project_root: Path, epoch: int) -> bytes:
     if collector.messages:
         raise BuildError("PDF rendering reported problems:\n" + "\n".join(
             f"  {m}" for m in dict.fromkeys(collector.messages)))
-    return pdf
+    if not part:
+        return RenderedPart(pdf, len(document.pages), (), {})
+    return RenderedPart(pdf, len(document.pages), _bookmarks(document), _anchors(document))
+
+
+# WeasyPrint draws 0.75 PDF points per CSS pixel, with the y axis pointing down.
+_SCALE = 0.75
+
+
+def _bookmarks(document: Any) -> tuple[tuple[tuple[int, str, tuple[float, float], str], ...],
+                                       ...]:
+    """Each page's bookmarks as WeasyPrint's outline takes them, in PDF coordinates."""
+    return tuple(
+        tuple((level, label, (x * _SCALE, (page.height - y) * _SCALE), state)
+              for level, label, (x, y), state in page.bookmarks)
+        for page in document.pages)
+
+
+def _anchors(document: Any) -> dict[str, int]:
+    """The page (from 0) where each anchor of the part landed."""
+    return {name: number for number, page in reversed(list(enumerate(document.pages)))
+            for name in page.anchors}

@@ -15,13 +15,16 @@ import ctypes.util
 import multiprocessing
 import os
 import signal
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import TracebackType
+from typing import Any, TypeVar
 
 from ..errors import BuildError
 
+T = TypeVar("T")
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
@@ -102,7 +105,7 @@ class RenderPool:
             with contextlib.suppress(OSError, ValueError, AttributeError):
                 process.join(5)
 
-    def wait_for_a_free_core(self, pending: list[Future[bytes]]) -> None:
+    def wait_for_a_free_core(self, pending: Sequence[Future[Any]]) -> None:
         """Return once fewer PDFs are rendering than there are workers, so that work done here
         next does not slow down the largest pack's render, which a build waits for."""
         while sum(not future.done() for future in pending) >= self.workers:
@@ -110,17 +113,21 @@ class RenderPool:
 
     def pdf(self, html: str, project_root: Path, epoch: int) -> Future[bytes]:
         """A future PDF: rendered by a worker, or here and now without workers."""
+        return self.submit(_render, html, project_root, epoch)
+
+    def submit(self, work: Callable[..., T], *args: Any) -> Future[T]:
+        """`work(*args)` done by a worker, or here and now without workers."""
         if self.executor is None:
-            future: Future[bytes] = Future()
+            future: Future[T] = Future()
             try:
-                future.set_result(_render(html, project_root, epoch))
+                future.set_result(work(*args))
             except Exception as err:  # handed to whoever waits, as a worker's would be
                 future.set_exception(err)
             return future
-        return self.executor.submit(_render, html, project_root, epoch)
+        return self.executor.submit(work, *args)
 
 
-def result(future: Future[bytes]) -> bytes:
+def result(future: Future[T]) -> T:
     """A future's PDF; a worker that died becomes a BuildError, our errors pass through."""
     try:
         return future.result()

@@ -1,0 +1,92 @@
+"""Render a large pack in parts on every core, then join them into one PDF (render/parts.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+from ..errors import BuildError
+from ..layout.document import Document
+from .parts import PartsPlan, furniture_html, size
+from .pdf import RenderedPart, render_part
+
+Submit = Callable[..., "Future[Any]"]
+
+
+def draw_body_part(part: Document, project_root: Path, epoch: int) -> RenderedPart:
+    """A part after the contents (run by a worker: its HTML is drawn there too)."""
+    return render_part(PartsPlan(part, (part,), ()).html(0, project_root), project_root, epoch)
+
+
+def draw_front_part(part: Document, targets: tuple[str, ...], numbers: tuple[str, ...] | None,
+                    project_root: Path, epoch: int) -> RenderedPart:
+    """The cover and contents, the contents printing `numbers` (None: placeholders)."""
+    plan = PartsPlan(part, (part,), targets)
+    return render_part(plan.front_html(project_root, numbers), project_root, epoch)
+
+
+def draw_furniture(document: Document, pages: int, project_root: Path,
+                   epoch: int) -> RenderedPart:
+    """The page furniture of a pack of `pages` pages."""
+    return render_part(furniture_html(document, project_root, pages), project_root, epoch)
+
+
+class SplitRender:
+    """One pack rendered in parts: jobs() starts them; result() waits for them, draws the
+    contents and the page furniture once the page numbers are known, and joins it all."""
+
+    def __init__(self, plan: PartsPlan, project_root: Path, epoch: int,
+                 submit: Submit) -> None:
+        self.plan, self.root, self.epoch, self.submit = plan, project_root, epoch, submit
+        self.futures: list[Future[RenderedPart] | None] = [None] * len(plan.parts)
+        self.sizes = [size(part) for part in plan.parts]
+        self.size = sum(self.sizes)
+
+    def jobs(self) -> list[tuple[int, Callable[[], object]]]:
+        """The first round of renders, each with its size, so that the largest start first."""
+        return [(self.sizes[index], lambda index=index: self._start(index))  # type: ignore
+                for index in range(len(self.plan.parts))]
+
+    def _start(self, index: int) -> None:
+        part = self.plan.parts[index]
+        self.futures[index] = self.submit(draw_front_part, part, self.plan.targets, None,
+                                          self.root, self.epoch) if index == 0 else \
+            self.submit(draw_body_part, part, self.root, self.epoch)
+
+    def pending(self) -> list[Future[RenderedPart]]:
+        return [future for future in self.futures if future is not None]
+
+    def result(self) -> bytes:
+        """The joined PDF (waits for the parts)."""
+        from .pdf_join import join
+        from .pool import result
+
+        parts = [result(future) for future in self.pending()]
+        for _attempt in range(3):  # the contents' length could change with its numbers
+            offsets = [0]
+            for part in parts:
+                offsets.append(offsets[-1] + part.pages)
+            front = self.submit(draw_front_part, self.plan.parts[0], self.plan.targets,
+                                self._numbers(parts, offsets), self.root, self.epoch)
+            plain = dataclasses.replace(self.plan.document, pages=())
+            furniture = self.submit(draw_furniture, plain, offsets[-1], self.root, self.epoch)
+            drawn: RenderedPart = result(front)
+            if drawn.pages == parts[0].pages:
+                return join([drawn, *parts[1:]], result(furniture).pdf, self.plan.targets)
+            result(furniture)
+            parts[0] = drawn
+        raise BuildError("the contents pages would not settle on a length")
+
+    def _numbers(self, parts: list[RenderedPart], offsets: list[int]) -> tuple[str, ...]:
+        """The page number each contents entry points at, as the pack prints it."""
+        numbers = []
+        for target in self.plan.targets:
+            found = [offsets[i] + part.anchors[target] + 1 for i, part in enumerate(parts)
+                     if target in part.anchors]
+            if not found:
+                raise BuildError(f"the contents entry '{target}' points at nothing")
+            numbers.append(str(found[0]))
+        return tuple(numbers)
