@@ -42,3 +42,25 @@ def section_tables(doc: Document) -> list[Table]:
 def grid(table: Table) -> list[list[str]]:
     """Header row and body rows of a table as cell texts."""
     return [[c.text for c in row.cells] for row in (*table.head, *table.body)]
+
+
+def make_sectioned_project(root: Path, sections: int = 4, per_section: int = 14) -> Path:
+    """A tracker pack long enough to span many pages: `sections` themes of `per_section`
+    measures, each with figures, a target and two sentences of commentary."""
+    names = [f"theme-{n}" for n in range(1, sections + 1)]
+    report = "owners: {police: Testshire Police}\npacks:\n  targets:\n    title: Targets\n" \
+        "    layout: tracker\n    sections:\n" + "".join(
+            f"      {name}:\n        heading: Theme {n}\n        title: Theme number {n}\n"
+            f"        label: THEME {n}\n" for n, name in enumerate(names, start=1))
+    measures = {}
+    for s, name in enumerate(names, start=1):
+        for m in range(1, per_section + 1):
+            value = 40 + (s * 7 + m * 13) % 60
+            measures[f"targets/{s}.{m}.yaml"] = (
+                f'ref: "{s}.{m}"\nsection: {name}\ntitle: Reduce offences of kind {s}.{m} '
+                f"across the borough\nowner: police\nunit: count\nnoun: offences\n"
+                f"good: lower\nyears:\n  2022-23: {{target: {value * 4}}}\nquarters:\n"
+                f"  2022-23-Q1:\n    value: {value}\n    previous: {value + m - 7}\n"
+                f"    commentary: Partners met {m} times this quarter to plan joint patrols. "
+                f"The figure for theme {s} is compared with the same quarter last year.\n")
+    return make_project(root, report, measures)

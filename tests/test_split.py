@@ -1,0 +1,234 @@
+"""A large pack rendered in parts on several cores and joined (render/split.py, pdf_join.py)
+is the PDF one render of the whole pack makes: pages, text, structure tree, ParentTree,
+links and their destinations, outline, PDF/UA-1 result, and byte-identical on rebuild."""
+
+from __future__ import annotations
+
+import collections
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import page
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from csp_report.api import open_project
+from csp_report.build import build
+from csp_report.render import parts
+from csp_report.render.pool import RenderPool
+from csp_report.render.split import SplitRender
+from tests.projects import make_sectioned_project
+
+pytestmark = pytest.mark.slow
+PDF = "targets-2022-23-Q1.pdf"
+
+
+def _build(root: Path, out: Path, split: bool, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Build the pack's PDF with two workers, in parts (any size splits) or whole."""
+    monkeypatch.setattr(parts, "SPLIT_FROM_HTML_CHARACTERS", 0 if split else 10**12)
+    monkeypatch.setattr(parts, "SMALLEST_PART_CHARACTERS", 0)
+    with RenderPool(2) as pool:
+        build(open_project(root), formats=("pdf",), out=out, pool=pool)
+    return out / PDF
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_sectioned_project(tmp_path_factory.mktemp("split"), sections=4, per_section=14)
+
+
+@pytest.fixture(scope="module")
+def pdfs(project: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        whole = _build(project, tmp_path_factory.mktemp("whole"), False, monkeypatch)
+        joined = _build(project, tmp_path_factory.mktemp("joined"), True, monkeypatch)
+    return whole, joined
+
+
+def test_the_pack_is_really_split(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                  tmp_path: Path) -> None:
+    joins: list[int] = []
+    original = SplitRender.result
+
+    def counting(self: SplitRender) -> bytes:
+        joins.append(len(self.plan.parts))
+        return original(self)
+
+    monkeypatch.setattr(SplitRender, "result", counting)
+    _build(project, tmp_path, True, monkeypatch)
+    assert joins == [7]  # cover and contents; summary; key; one part per theme
+
+
+def test_same_pages_and_text_in_the_same_order(pdfs: tuple[Path, Path]) -> None:
+    whole, joined = (PdfReader(path) for path in pdfs)
+    assert len(whole.pages) == len(joined.pages) > 8
+    for number, (a, b) in enumerate(zip(whole.pages, joined.pages, strict=True), start=1):
+        assert a.extract_text() == b.extract_text(), f"page {number}"
+        assert _layout_text(pdfs[0], number) == _layout_text(pdfs[1], number), f"page {number}"
+        assert f"Page {number} of {len(whole.pages)}" in _layout_text(pdfs[1], number)
+
+
+def test_contents_page_numbers_and_links_point_where_one_render_points(
+        pdfs: tuple[Path, Path]) -> None:
+    whole, joined = (_links(path) for path in pdfs)
+    assert whole == joined
+    targets = list(dict.fromkeys(target for _page, _rect, target in joined))
+    assert [name for name, _page in targets] == [
+        "summary", "rag-key", "section-theme-1", "section-theme-2", "section-theme-3",
+        "section-theme-4"]
+    lines = [line.split() for line in _layout_text(pdfs[1], 2).splitlines()[1:7]]
+    assert [int(words[-1]) for words in lines] == [page + 1 for _name, page in targets]
+    assert [int(words[-1]) for words in lines][:3] == [3, 4, 5]
+
+
+def test_same_outline(pdfs: tuple[Path, Path]) -> None:
+    whole, joined = (_outline(path) for path in pdfs)
+    assert whole == joined
+    assert [title for _depth, title, _page, _at, _closed in joined][:3] == [
+        "Targets", "Contents", "Summary"]
+
+
+def test_same_structure_tree_and_parent_tree(pdfs: tuple[Path, Path]) -> None:
+    whole, joined = (_structure(path) for path in pdfs)
+    assert len(joined[0]) > 1000
+    assert whole == joined
+
+
+def test_table_header_ids_stay_unique_and_every_cell_finds_its_headers(
+        pdfs: tuple[Path, Path]) -> None:
+    ids, headers = _ids(pdfs[1])
+    assert ids and all(count == 1 for count in ids.values())
+    assert headers and set(headers) <= set(ids)
+
+
+def test_joined_pdf_passes_pdf_ua1(pdfs: tuple[Path, Path]) -> None:
+    report = page.validate_pdf_bytes(pdfs[1].read_bytes(), profile="ua1")
+    assert [f"{f.rule_id}: {f.message}" for f in report.failures] == []
+    assert report.rules.failed == 0 and report.is_compliant
+
+
+def test_split_rebuild_is_byte_identical(project: Path, pdfs: tuple[Path, Path],
+                                         monkeypatch: pytest.MonkeyPatch,
+                                         tmp_path: Path) -> None:
+    again = _build(project, tmp_path, True, monkeypatch)
+    assert again.read_bytes() == pdfs[1].read_bytes()
+
+
+def test_small_packs_and_changed_page_templates_render_whole(project: Path,
+                                                             tmp_path: Path) -> None:
+    from csp_report.build import choose_targets, prepare
+
+    opened = open_project(project)
+    [target] = choose_targets(opened, None, None)
+    item = prepare(opened, target)
+    assert len(item.html) < parts.SPLIT_FROM_HTML_CHARACTERS
+    assert parts.plan_parts(item.document, item.html, project, workers=2) is None
+    big = item.html + " " * parts.SPLIT_FROM_HTML_CHARACTERS
+    assert parts.plan_parts(item.document, big, project, workers=2) is not None
+    assert parts.plan_parts(item.document, big, project, workers=1) is None
+    (project / "templates").mkdir()
+    try:
+        custom = project / "templates/custom.css"
+        custom.write_text("h2 { color: navy; }\n", encoding="utf-8")
+        assert parts.plan_parts(item.document, big, project, workers=2) is not None
+        custom.write_text("@page { @top-center { content: 'OFFICIAL' } }\n", encoding="utf-8")
+        assert parts.plan_parts(item.document, big, project, workers=2) is None
+        custom.unlink()
+        (project / "templates/pack.css").write_text("h2 { color: navy; }\n", encoding="utf-8")
+        assert parts.plan_parts(item.document, big, project, workers=2) is None
+    finally:
+        for path in (project / "templates").iterdir():
+            path.unlink()
+        (project / "templates").rmdir()
+
+
+# What is compared: values a reader or a screen reader meets, not object numbers.
+
+def _layout_text(path: Path, number: int) -> str:
+    """Page `number`'s text as poppler lays it out (pypdf runs the contents' leaders into
+    the next line)."""
+    return subprocess.run(["pdftotext", "-layout", "-f", str(number), "-l", str(number),
+                           str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def _page_numbers(pdf: pikepdf.Pdf) -> dict[tuple[int, int], int]:
+    return {p.objgen: number for number, p in enumerate(pdf.pages)}
+
+
+def _links(path: Path) -> list[tuple[int, list[float], tuple[str, int]]]:
+    pdf = pikepdf.open(path)
+    pages = _page_numbers(pdf)
+    flat = pdf.Root.Names.Dests.Names
+    dests = {str(flat[i]): pages[flat[i + 1][0].objgen] for i in range(0, len(flat), 2)}
+    return [(number, [round(float(x), 2) for x in annotation.Rect],
+             (str(annotation.Dest), dests[str(annotation.Dest)]))
+            for number, p in enumerate(pdf.pages) for annotation in p.obj.get("/Annots", [])]
+
+
+def _outline(path: Path) -> list[tuple[int, str, int, list[float], bool]]:
+    pdf = pikepdf.open(path)
+    pages = _page_numbers(pdf)
+    found: list[tuple[int, str, int, list[float], bool]] = []
+
+    def walk(items: Any, depth: int) -> None:
+        for item in items:
+            dest = item.destination
+            found.append((depth, item.title, pages[dest[0].objgen],
+                          [round(float(x), 2) for x in list(dest)[2:4]], item.is_closed))
+            walk(item.children, depth + 1)
+
+    with pdf.open_outline() as outline:
+        walk(outline.root, 0)
+    return found
+
+
+def _structure(path: Path) -> tuple[list[str], list[tuple[int, Any]]]:
+    """The structure tree as lines (tag, page, attributes other than the ids, MCIDs,
+    annotation references by destination) and the ParentTree by key."""
+    pdf = pikepdf.open(path)
+    pages = _page_numbers(pdf)
+    root = pdf.Root.StructTreeRoot
+    lines: list[str] = []
+
+    def walk(element: Any, depth: int) -> None:
+        if not isinstance(element, pikepdf.Dictionary):
+            lines.append(f"{'  ' * depth}mcid {int(element)}")
+            return
+        if element.get("/Type") == "/OBJR":
+            lines.append(f"{'  ' * depth}annotation on page {pages[element.Pg.objgen]} to "
+                         f"{element.Obj.get('/Dest')}")
+            return
+        attributes = element.get("/A")
+        shown = "" if attributes is None else " ".join(
+            f"{key}={len(attributes[key]) if key == '/Headers' else attributes[key]}"
+            for key in sorted(attributes.keys()) if key != "/BBox")
+        page_number = pages[element.Pg.objgen] if "/Pg" in element else None
+        lines.append(f"{'  ' * depth}{element.S} page {page_number} {shown} "
+                     f"id={'/ID' in element} alt={element.get('/Alt')}")
+        kids = element.get("/K")
+        for kid in [] if kids is None else kids if isinstance(kids, pikepdf.Array) else [kids]:
+            walk(kid, depth + 1)
+
+    walk(root.K[0], 0)
+    nums = root.ParentTree.Nums
+    tree = [(int(nums[i]), [f"{e.S}<{e.P.S}" for e in nums[i + 1]]
+             if isinstance(nums[i + 1], pikepdf.Array) else str(nums[i + 1].S))
+            for i in range(0, len(nums), 2)]
+    return lines, tree
+
+
+def _ids(path: Path) -> tuple[collections.Counter[bytes], list[bytes]]:
+    pdf = pikepdf.open(path)
+    ids: collections.Counter[bytes] = collections.Counter()
+    headers: list[bytes] = []
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/StructElem":
+            if "/ID" in obj:
+                ids[bytes(obj.ID)] += 1
+            attributes = obj.get("/A")
+            if isinstance(attributes, pikepdf.Dictionary) and "/Headers" in attributes:
+                headers += [bytes(h) for h in attributes.Headers]
+    return ids, headers
