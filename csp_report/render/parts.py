@@ -12,6 +12,7 @@ from typing import Any
 from ..layout.document import Block, Contents, Document, Heading, Page
 from ..templating import PACKAGE_TEMPLATES, find_template_file
 from .html import render_page, stylesheet_text
+from .pdf import LINK_PREFIX
 
 # A pack whose HTML is smaller than this renders as one piece: splitting costs a fixed amount
 # per part (each part parses the stylesheet and loads the fonts) and a join, and measured on
@@ -32,7 +33,6 @@ NO_FURNITURE = "\n/* a part of a pack: its page furniture is drawn with the whol
 # The contents part prints page numbers it is given, not ones it would look up: the headings
 # they point at are in other parts.
 GIVEN_PAGE_NUMBERS = 'ol.contents a::after { content: leader(".") attr(data-csp-page); }\n'
-LINK_PREFIX = "csp-contents-entry-"
 
 # Templates whose default shape the split relies on: sections start pages at <h2>, the
 # contents links are plain <li><a href>, the footer comes from the cover's running string.

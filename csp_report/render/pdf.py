@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,10 @@ def _source_date(epoch: int) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = before
 
 
+# The contents part links each entry to its own list item; the join points it at its heading.
+LINK_PREFIX = "csp-contents-entry-"
+
+
 @dataclass(frozen=True)
 class RenderedPart:
     """One part of a pack drawn as PDF, with what the join needs that the PDF does not keep
@@ -55,12 +59,34 @@ def render_pdf(html: str, project_root: Path, epoch: int) -> bytes:
     return _draw(html, project_root, epoch, part=False).pdf
 
 
-def render_part(html: str, project_root: Path, epoch: int) -> RenderedPart:
-    """One part of a pack (render/parts.py), as render_pdf draws a whole pack."""
-    return _draw(html, project_root, epoch, part=True)
+def render_part(html: str, project_root: Path, epoch: int, ids: str) -> RenderedPart:
+    """One part of a pack (render/parts.py), as render_pdf draws a whole pack; `ids` starts
+    its table header ids, which must differ from every other part's."""
+    return _draw(html, project_root, epoch, part=True, ids=ids)
 
 
-def _draw(html: str, project_root: Path, epoch: int, *, part: bool) -> RenderedPart:
+def _prefix_ids(prefix: str) -> Callable[[Any, Any], None]:
+    """A WeasyPrint finisher putting `prefix` before the structure elements' ids (table
+    headers, named by their cells' /Headers): WeasyPrint makes them from object numbers,
+    which every part starts again, and the joined file needs them unique."""
+    def finish(_document: Any, pdf: Any) -> None:
+        import pydyf
+
+        for element in pdf.objects:
+            if not isinstance(element, dict):
+                continue
+            if isinstance(element.get("ID"), pydyf.String):
+                element["ID"] = pydyf.String(prefix + str(element["ID"].string))
+            attributes = element.get("A")
+            if isinstance(attributes, dict) and "Headers" in attributes:
+                attributes["Headers"] = pydyf.Array(
+                    pydyf.String(prefix + str(header.string))
+                    for header in attributes["Headers"])
+    return finish
+
+
+def _draw(html: str, project_root: Path, epoch: int, *, part: bool,
+          ids: str = "") -> RenderedPart:
     import weasyprint  # imported here: it is slow to import and only builds need it
     from weasyprint.urls import FatalURLFetchingError
 
@@ -77,7 +103,8 @@ def _draw(html: str, project_root: Path, epoch: int, *, part: bool) -> RenderedP
         with _source_date(epoch):
             document = weasyprint.HTML(string=html, base_url=fetcher.base_url,
                                        url_fetcher=fetcher).render()
-            pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+            pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False,
+                                     finisher=_prefix_ids(ids) if ids else None)
     except FatalURLFetchingError:
         raise TemplateProblem(fetcher.refused[0] if fetcher.refused else "a template resource "
                               "could not be read") from None

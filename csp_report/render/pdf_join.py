@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
+import pickle
+import subprocess
+import sys
 from collections.abc import Sequence
 from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from .parts import LINK_PREFIX
-from .pdf import RenderedPart
+from ..errors import BuildError
+from .pdf import LINK_PREFIX, RenderedPart
 
 # Why pikepdf (qpdf): it copies pages and every object they reach between files and keeps the
 # references straight, fast (pdfunite and pypdf's merger drop the structure tree, and pypdf
@@ -18,6 +21,21 @@ from .pdf import RenderedPart
 # ParentTree numbered as WeasyPrint numbers it, the named destinations, the outline, and the
 # page furniture laid over each page as tagged content.
 Bookmark = tuple[int, str, tuple[float, float], str]
+
+
+def join_apart(parts: Sequence[RenderedPart], furniture: bytes,
+               targets: Sequence[str]) -> bytes:
+    """join() in a fresh Python process: qpdf holds every part's objects and their copies at
+    once (about 0.45 MB a page), which a long-lived build process would keep as its own size
+    after freeing them; a process of its own gives it all back when it ends."""
+    done = subprocess.run([sys.executable, "-m", __name__],
+                          input=pickle.dumps((list(parts), furniture, list(targets))),
+                          capture_output=True, check=False,
+                          start_new_session=True)  # Ctrl-C is the build's to answer
+    if done.returncode != 0:
+        last = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+        raise BuildError(f"joining the parts of a PDF failed: {' '.join(last) or 'no reason'}")
+    return done.stdout
 
 
 def join(parts: Sequence[RenderedPart], furniture: bytes, targets: Sequence[str]) -> bytes:
@@ -36,17 +54,18 @@ def join(parts: Sequence[RenderedPart], furniture: bytes, targets: Sequence[str]
     dests = _dests(out, out)
     for part in parts[1:]:
         source = pikepdf.open(io.BytesIO(part.pdf))
-        _prefix_ids(source, f"part{len(pages)}-")
         first = len(out.pages)
         for page in source.pages:
             out.pages.append(page)
         pages += list(out.pages)[first:]
         tree = _parent_tree(source)
-        page_trees += [_copy(out, tree[i]) for i in range(part.pages)]
-        for element in source.Root.StructTreeRoot.K[0].K:
-            copied = _copy(out, element)
-            copied.P = document
-            document.K.append(copied)
+        # One copy of everything at once: qpdf's copier walks the graph in C++.
+        copied = out.copy_foreign(source.make_indirect(Array(
+            [Array([tree[i] for i in range(part.pages)]), source.Root.StructTreeRoot.K[0].K])))
+        page_trees += list(copied[0])
+        for element in copied[1]:
+            element.P = document
+            document.K.append(element)
         annotations += _annotations(source, part.pages, out)
         dests.update(_dests(source, out))
     _point_contents_links(annotations, targets)
@@ -64,21 +83,6 @@ def _parent_tree(pdf: pikepdf.Pdf) -> dict[int, Any]:
     """The ParentTree's number tree as a dict (WeasyPrint writes one flat /Nums array)."""
     nums = pdf.Root.StructTreeRoot.ParentTree.Nums
     return {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
-
-
-def _prefix_ids(pdf: pikepdf.Pdf, prefix: str) -> None:
-    """Make a part's structure element IDs (table headers, which cells name in /Headers)
-    unique in the joined file: WeasyPrint derives them from object numbers, which every part
-    starts again."""
-    for element in pdf.objects:
-        if not isinstance(element, Dictionary) or element.get("/Type") != Name.StructElem:
-            continue
-        if "/ID" in element:
-            element.ID = String(prefix.encode() + bytes(element.ID))
-        attributes = element.get("/A")
-        if isinstance(attributes, Dictionary) and "/Headers" in attributes:
-            attributes.Headers = Array([String(prefix.encode() + bytes(header))
-                                        for header in attributes.Headers])
 
 
 def _annotations(pdf: pikepdf.Pdf, page_count: int, out: pikepdf.Pdf) -> list[tuple[Any, Any]]:
@@ -302,3 +306,7 @@ def _outline_items(out: pikepdf.Pdf, pages: list[Any], subtrees: list[Any],
             item.Parent = parent
         items.append(item)
     return items, count
+
+
+if __name__ == "__main__":  # join_apart's worker: pickled parts in, the PDF out
+    sys.stdout.buffer.write(join(*pickle.load(sys.stdin.buffer)))

@@ -16,22 +16,26 @@ from .pdf import RenderedPart, render_part
 Submit = Callable[..., "Future[Any]"]
 
 
-def draw_body_part(part: Document, project_root: Path, epoch: int) -> RenderedPart:
-    """A part after the contents (run by a worker: its HTML is drawn there too)."""
-    return render_part(PartsPlan(part, (part,), ()).html(0, project_root), project_root, epoch)
+def draw_body_part(part: Document, index: int, project_root: Path,
+                   epoch: int) -> RenderedPart:
+    """Part `index`, after the contents (run by a worker: its HTML is drawn there too)."""
+    return render_part(PartsPlan(part, (part,), ()).html(0, project_root), project_root, epoch,
+                       ids=f"part{index}-")
 
 
 def draw_front_part(part: Document, targets: tuple[str, ...], numbers: tuple[str, ...] | None,
                     project_root: Path, epoch: int) -> RenderedPart:
     """The cover and contents, the contents printing `numbers` (None: placeholders)."""
     plan = PartsPlan(part, (part,), targets)
-    return render_part(plan.front_html(project_root, numbers), project_root, epoch)
+    return render_part(plan.front_html(project_root, numbers), project_root, epoch,
+                       ids="part0-")
 
 
 def draw_furniture(document: Document, pages: int, project_root: Path,
                    epoch: int) -> RenderedPart:
     """The page furniture of a pack of `pages` pages."""
-    return render_part(furniture_html(document, project_root, pages), project_root, epoch)
+    return render_part(furniture_html(document, project_root, pages), project_root, epoch,
+                       ids="furniture-")
 
 
 class SplitRender:
@@ -54,14 +58,14 @@ class SplitRender:
         part = self.plan.parts[index]
         self.futures[index] = self.submit(draw_front_part, part, self.plan.targets, None,
                                           self.root, self.epoch) if index == 0 else \
-            self.submit(draw_body_part, part, self.root, self.epoch)
+            self.submit(draw_body_part, part, index, self.root, self.epoch)
 
     def pending(self) -> list[Future[RenderedPart]]:
         return [future for future in self.futures if future is not None]
 
     def result(self) -> bytes:
         """The joined PDF (waits for the parts)."""
-        from .pdf_join import join
+        from .pdf_join import join_apart
         from .pool import result
 
         parts = [result(future) for future in self.pending()]
@@ -75,7 +79,8 @@ class SplitRender:
             furniture = self.submit(draw_furniture, plain, offsets[-1], self.root, self.epoch)
             drawn: RenderedPart = result(front)
             if drawn.pages == parts[0].pages:
-                return join([drawn, *parts[1:]], result(furniture).pdf, self.plan.targets)
+                return join_apart([drawn, *parts[1:]], result(furniture).pdf,
+                                  self.plan.targets)
             result(furniture)
             parts[0] = drawn
         raise BuildError("the contents pages would not settle on a length")
