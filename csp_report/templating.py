@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -88,7 +89,7 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
     def get_source(self, environment: jinja2.Environment,
                    template: str) -> tuple[str, str, Callable[[], bool]]:
         pieces = jinja2.loaders.split_template_path(template)
-        for root in self.searchpath:
+        for index, root in enumerate(self.searchpath):
             folder = Path(root)
             path = folder.joinpath(*pieces)
             if not _exists(path, folder):
@@ -102,8 +103,50 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
                 raise TemplateProblem(f"refused to read template {shown}: it leads outside the "
                                       "templates folder")
             source = read_template_text(path, folder, shown)
-            return source, str(path), lambda: False
+            earlier = [Path(other).joinpath(*pieces) for other in self.searchpath[:index]]
+            return source, str(path), _unchanged(source, path, folder, shown, earlier)
         raise jinja2.TemplateNotFound(template)
+
+
+RACY_SECONDS = 2  # a file changed this recently may change again with the same stat figures
+
+
+def _signature(path: Path) -> tuple[int, ...] | None:
+    """What the file system says about a file and what it leads to; None if it is gone."""
+    try:
+        link, target = os.lstat(path), os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return tuple(getattr(info, name) for info in (link, target) for name in
+                 ("st_mode", "st_ino", "st_dev", "st_size", "st_mtime_ns", "st_ctime_ns"))
+
+
+def _unchanged(source: str, path: Path, folder: Path, shown: str,
+               earlier: list[Path]) -> Callable[[], bool]:
+    """Whether Jinja may reuse the template it compiled from `source` (compiling is most of
+    the time a pack's HTML takes, so a process that draws packs again, as the preview does,
+    keeps them): only while no file has appeared earlier in the search path to take its place
+    (a project override of a default) and the file is the same: the same stat figures, or,
+    when they differ or were taken within RACY_SECONDS of its last change (as git treats a
+    "racily clean" file), the same text read again under the same rules."""
+    seen, at = _signature(path), time.time_ns()
+
+    def uptodate() -> bool:
+        nonlocal seen, at
+        signature, checked = _signature(path), time.time_ns()
+        try:
+            if signature is None or any(_exists(other, other.parent) for other in earlier):
+                return False
+            if signature == seen and signature[-2] < at - RACY_SECONDS * 10**9:
+                return True
+            same = read_template_text(path, folder, shown) == source
+        except TemplateProblem:
+            return False  # loading it again reports the problem
+        if same:
+            seen, at = signature, checked
+        return same
+
+    return uptodate
 
 
 def _shown_name(path: Path, folder: Path) -> str:
