@@ -180,7 +180,8 @@ table { border-collapse: collapse; } th, td { text-align: left; padding: .3rem .
 def _shell(title: str, body: str, build: int) -> str:
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{html.escape(title)}</title>\n{_STYLE}\n</head>\n<body>\n<main>\n"
+            f"<title>{html.escape(title)}</title>\n<link rel=\"icon\" href=\"data:,\">\n"
+            f"{_STYLE}\n</head>\n<body>\n<main>\n"
             f"{body}</main>\n{reload_tag(build)}\n</body>\n</html>\n")
 
 
@@ -269,11 +270,22 @@ class Preview:
         self._stopping = threading.Event()
         self.ready = threading.Event()  # set once serving and watching
         self.state = State(0)
-        self._load()
-        if isinstance(self.state.problem, ProjectNotFound):
-            raise self.state.problem  # nothing to watch: the folder is not a project
-        self.server = _Server((host, port), _Handler, self)
-        self._threads: list[threading.Thread] = []
+        # The watch is in place before the project is first read, so no save is missed.
+        watching_ready = threading.Event()
+        watching = threading.Thread(target=self._watch, args=(watching_ready,),
+                                    name="preview-watcher", daemon=True)
+        self._threads: list[threading.Thread] = [watching]
+        watching.start()
+        watching_ready.wait()
+        try:
+            self._load()
+            if isinstance(self.state.problem, ProjectNotFound):
+                raise self.state.problem  # nothing to watch: the folder is not a project
+            self.server = _Server((host, port), _Handler, self)
+        except BaseException:
+            self._stopping.set()
+            watching.join(timeout=2)
+            raise
 
     # -- the address ------------------------------------------------------------------------
 
@@ -301,14 +313,9 @@ class Preview:
         `on_ready` is called once the server answers and the watcher is in place."""
         serving = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},
                                    name="preview-server", daemon=True)
-        watching_ready = threading.Event()
-        watching = threading.Thread(target=self._watch, args=(watching_ready,),
-                                    name="preview-watcher", daemon=True)
-        self._threads = [serving, watching]
+        self._threads.append(serving)
         serving.start()
-        watching.start()
         try:
-            watching_ready.wait()
             if on_ready is not None:
                 on_ready()
             self.ready.set()

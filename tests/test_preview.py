@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -183,13 +183,13 @@ def test_the_index_lists_each_pack_and_period_with_both_pages(
     assert events.next_build() == 1
     page = text(preview, "/")
     assert "<h1>Test Partnership: packs</h1>" in page
-    assert re.findall(r'href="([^"]+)"', page) == [PAGE, WEB]
+    assert re.findall(r'<a href="([^"]+)"', page) == [PAGE, WEB]
     write(measure_file(root), MEASURE.replace(
         "  2016-17-Q1: {value: 14, previous: 17}\n",
         "  2016-17-Q1: {value: 14, previous: 17}\n  2016-17-Q2: {value: 9, previous: 12}\n"))
     assert events.next_build() == 2
     page = text(preview, "/")  # newest period first
-    assert re.findall(r'href="([^"]+)"', page) == [
+    assert re.findall(r'<a href="([^"]+)"', page) == [
         "/targets-2016-17-Q2.html", "/targets-2016-17-Q2.web.html", PAGE, WEB]
     assert re.findall(r"<td>(2016-17-Q\d)</td>", page) == ["2016-17-Q2", "2016-17-Q1"]
     assert text(preview, "/targets-2016-17-Q2.html").count("9 offences compared to 12") == 1
@@ -198,7 +198,7 @@ def test_the_index_lists_each_pack_and_period_with_both_pages(
 def test_pack_and_period_choose_what_is_served(root: Path) -> None:
     write(measure_file(root), MEASURE + "  2016-17-Q2: {value: 9, previous: 12}\n")
     with running(root, period="2016-17-Q1") as preview:
-        assert re.findall(r'href="([^"]+)"', text(preview, "/")) == [PAGE, WEB]
+        assert re.findall(r'<a href="([^"]+)"', text(preview, "/")) == [PAGE, WEB]
         assert get(preview, "/targets-2016-17-Q2.html")[0] == 404
     with running(root, pack="nothing") as preview:
         assert "no pack &#x27;nothing&#x27;; the packs are: targets" in text(preview, "/", 500)
@@ -355,3 +355,48 @@ def test_a_folder_that_is_not_a_project_is_a_usage_error(tmp_path: Path) -> None
     result = CliRunner().invoke(cli_main, ["preview", str(tmp_path)])
     assert result.exit_code == 2
     assert "is not a csp-report project" in result.output
+
+
+@pytest.mark.slow
+def test_a_real_browser_reloads_into_the_change_and_out_of_a_problem(root: Path) -> None:
+    """Headless Chromium shows the print HTML with its fonts, under the preview's content
+    security policy; a save reloads it (a mark left in the old page is gone), a broken save
+    shows the problems, and the fix reloads it into the pack."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests import browser
+
+    needs = browser.missing()
+    if needs:
+        message = "the browser test needs " + ", ".join(needs)
+        if browser.in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    chromium = browser.Browser()
+    try:
+        with running(root) as preview:
+            driver = chromium.driver
+            driver.get(preview.url.rstrip("/") + PAGE)
+            assert SENTENCE in driver.page_source
+            wait = WebDriverWait(driver, WAIT)
+            wait.until(lambda d: d.execute_script(
+                "return document.fonts.status === 'loaded' && "
+                "[...document.fonts].some(f => f.status === 'loaded')"))
+            assert any(url.endswith("/fonts/LiberationSans-Regular.ttf")
+                       for url in chromium.requests())
+
+            def reloaded_showing(words: str) -> Callable[[Any], bool]:
+                return lambda d: (d.execute_script("return window.previewMark") is None
+                                  and words in d.page_source)
+
+            for edit, words in ((MEASURE.replace("value: 14", "value: 11"),
+                                 "11 offences compared to 17 last year."),
+                                (MEASURE.replace("value: 14", "value: x"), "1 problem"),
+                                (MEASURE, SENTENCE)):
+                wait.until(lambda d: d.execute_script(
+                    "return document.readyState === 'complete'"))
+                chromium.run("window.previewMark = 1")
+                write(measure_file(root), edit)
+                wait.until(reloaded_showing(words))
+    finally:
+        chromium.close()
