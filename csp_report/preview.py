@@ -41,7 +41,7 @@ from urllib.parse import unquote, urlsplit
 from watchfiles import Change, watch
 
 from .build import Prepared, Target, choose_targets, draw_web, prepare
-from .errors import CspReportError, InvalidProject, ProjectNotFound
+from .errors import CspReportError, InvalidProject, ProjectNotFound, UsageError
 from .model.project import Project
 from .render.resources import resolve_resource
 
@@ -279,8 +279,10 @@ class Preview:
         watching_ready.wait()
         try:
             self._load()
-            if isinstance(self.state.problem, ProjectNotFound):
-                raise self.state.problem  # nothing to watch: the folder is not a project
+            # Not a project, or --pack/--period naming nothing it has: a usage error, as for
+            # `build`. Problems in the data are shown in the browser instead.
+            if isinstance(self.state.problem, ProjectNotFound | UsageError):
+                raise self.state.problem
             self.server = _Server((host, port), _Handler, self)
         except BaseException:
             self._stopping.set()

@@ -200,8 +200,29 @@ def test_pack_and_period_choose_what_is_served(root: Path) -> None:
     with running(root, period="2016-17-Q1") as preview:
         assert re.findall(r'<a href="([^"]+)"', text(preview, "/")) == [PAGE, WEB]
         assert get(preview, "/targets-2016-17-Q2.html")[0] == 404
-    with running(root, pack="nothing") as preview:
-        assert "no pack &#x27;nothing&#x27;; the packs are: targets" in text(preview, "/", 500)
+    with running(root, pack="targets", period="2016-17-Q2") as preview:
+        events = Events(preview)
+        try:
+            assert events.next_build() == 1
+            write(measure_file(root), MEASURE)  # the period served is gone from the data
+            assert events.next_build() == 2
+        finally:
+            events.close()
+        assert "<li>pack &#x27;targets&#x27; has no data for 2016-17-Q2 (periods with data: " \
+               "2016-17-Q1)</li>" in text(preview, "/", 500)
+
+
+@pytest.mark.parametrize("options, message", [
+    ([], "is not a csp-report project"),
+    (["--pack", "nothing"], "no pack 'nothing'; the packs are: targets"),
+    (["--period", "2019-20-Q1"], "pack 'targets' has no data for 2019-20-Q1"),
+])
+def test_what_is_not_there_to_serve_is_a_usage_error(
+        root: Path, tmp_path: Path, options: list[str], message: str) -> None:
+    folder = tmp_path if not options else root
+    result = CliRunner().invoke(cli_main, ["preview", str(folder), *options])
+    assert result.exit_code == 2
+    assert message in result.output
 
 
 def test_the_pages_are_the_built_files_with_the_reload_script_added(
@@ -349,12 +370,6 @@ def test_the_command_prints_the_address_and_ctrl_c_ends_it_with_130(root: Path) 
         process.wait()
     assert process.returncode == 130
     assert err == INTERRUPTED + "\n"
-
-
-def test_a_folder_that_is_not_a_project_is_a_usage_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli_main, ["preview", str(tmp_path)])
-    assert result.exit_code == 2
-    assert "is not a csp-report project" in result.output
 
 
 @pytest.mark.slow
