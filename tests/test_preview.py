@@ -8,6 +8,7 @@ import html
 import http.client
 import os
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -358,6 +359,8 @@ def test_the_command_prints_the_address_and_ctrl_c_ends_it_with_130(root: Path) 
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], WAIT)
+        assert ready, "the preview printed no address"
         line = process.stdout.readline()
         match = re.fullmatch(r"Serving http://127\.0\.0\.1:(\d+)/ - Ctrl-C to stop\n", line)
         assert match, line
