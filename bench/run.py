@@ -45,6 +45,13 @@ repository, median of 3, target < 2 s for both packs, PDF and DOCX), with its CP
 chain of steps that must run one after another (a worker's `import weasyprint`, then the
 largest pack's PDF).
 
+And the preview's save-to-reload time (`csp-report preview` on a copy of the example, as a
+subprocess): a client connected to its reload endpoint (/__preview__/events) saves a change
+to one measure's figure (the targets pack's latest quarter), and times, from the save, the
+reload event and then the redrawn print HTML of that pack served with the new figure in it,
+median (min-max) of --preview-edits edits (default 10; target < 0.5 s). `--preview-only`
+measures only that (a few seconds).
+
 --quick is one run of sizes 40 and 400. Defaults take a while (about 25 minutes on a
 2-core machine, most of it the 1,000-measure PDFs). Nothing in the repository is written:
 projects and outputs go to a temporary folder (or --keep DIR).
@@ -68,6 +75,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -394,6 +402,92 @@ def measure_chain(times: int) -> tuple[Figure, Figure]:
 # --------------------------------------------------------------------------- printing
 
 
+PREVIEW_TARGET = 0.5
+PREVIEW_MEASURE = "data/measures/targets/2.3-personal-robbery.yaml"
+PREVIEW_FIGURE = "    value: 33\n    previous: 30\n"
+PREVIEW_PAGE = "/targets-2016-17-Q4.html"
+
+
+def measure_preview(edits: int, work: Path) -> tuple[Figure, Figure]:
+    """Save-to-reload of `csp-report preview` on a copy of the example: from writing a measure
+    file to the reload event, and to the changed page served. Each edit changes last year's
+    figure of one quarter, which the pack's sentence quotes ("compared to N last year")."""
+    import http.client
+    import re
+    import signal
+
+    root = work / "preview"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(REPO / "data", root / "data")
+    if (REPO / "templates").is_dir():
+        shutil.copytree(REPO / "templates", root / "templates")
+    measure = root / PREVIEW_MEASURE
+    original = measure.read_text(encoding="utf-8")
+    if PREVIEW_FIGURE not in original:
+        raise SystemExit(f"bench: {PREVIEW_MEASURE} no longer has the figure edited")
+    event_times, page_times = Figure(), Figure()
+    process = subprocess.Popen([PYTHON, "-m", "csp_report", "preview", str(root)],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        if not found:
+            raise SystemExit(f"bench: preview did not start: {line!r}")
+        port = int(found[1])
+
+        def page() -> str:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                connection.request("GET", PREVIEW_PAGE)
+                response = connection.getresponse()
+                body = response.read().decode("utf-8")
+                if response.status != 200:
+                    raise SystemExit(f"bench: preview answered {response.status}: {body[:500]}")
+                return body
+            finally:
+                connection.close()
+
+        def next_build(stream: Any) -> int:
+            while True:
+                text = stream.readline().decode("utf-8")
+                if not text:
+                    raise SystemExit("bench: the preview's event stream ended")
+                if text.startswith("data:"):
+                    return int(text.split(":", 1)[1])
+
+        page()  # the first drawing of a page, as a browser opening it
+        events = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        events.request("GET", "/__preview__/events")
+        response = events.getresponse()  # kept: its file closes with it
+        stream = response.fp
+        build = next_build(stream)
+        for edit in range(edits):
+            previous = 41 + edit
+            changed = original.replace(PREVIEW_FIGURE,
+                                       f"    value: 33\n    previous: {previous}\n")
+            time.sleep(0.3)  # a person types between saves; each save is timed on its own
+            start = time.perf_counter()
+            measure.write_text(changed, encoding="utf-8")
+            while (now := next_build(stream)) == build:
+                pass
+            build = now
+            event_times.values.append(time.perf_counter() - start)
+            body = page()
+            page_times.values.append(time.perf_counter() - start)
+            if f"compared to {previous} last year" not in body:
+                raise SystemExit("bench: the reloaded page does not show the edit")
+        events.close()
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return event_times, page_times
+
+
 def show(figure: Figure, unit: str) -> str:
     if not figure.ok:
         return figure.note or "-"
@@ -498,6 +592,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated measure counts (default 40,400,1000)")
     parser.add_argument("--quick", action="store_true", help="one run of sizes 40 and 400")
     parser.add_argument("--keep", type=Path, help="keep projects and outputs in this folder")
+    parser.add_argument("--preview-edits", type=int, default=10,
+                        help="edits timed for the preview's save-to-reload (default 10)")
+    parser.add_argument("--preview-only", action="store_true",
+                        help="measure only the preview's save-to-reload")
     options = parser.parse_args(argv)
     runs = 1 if options.quick else max(1, options.runs)
     sizes = [40, 400] if options.quick else [int(s) for s in options.sizes.split(",") if s]
@@ -515,6 +613,11 @@ def main(argv: list[str] | None = None) -> int:
             work.mkdir(parents=True, exist_ok=True)
         else:
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="csp-bench-")))
+        log("timing the preview's save-to-reload")
+        preview_event, preview_page = measure_preview(max(1, options.preview_edits), work)
+        if options.preview_only:
+            print_preview(preview_event, preview_page)
+            return 0
         log("timing --help")
         helps = measure_help(5)
         has_docx, _ = docx_available()
@@ -541,6 +644,7 @@ def main(argv: list[str] | None = None) -> int:
     if seed_cpu.ok:
         print(f"  {'  CPU (user+sys with workers), / cores':<40}{show(seed_cpu, 's'):>22}"
               f"  / {CORES} = {seed_cpu.median / CORES:.2f} s")
+    print_preview(preview_event, preview_page)
     print_table(results, runs)
     print("\nTargets")
     for result in results:
@@ -569,7 +673,18 @@ def main(argv: list[str] | None = None) -> int:
     for label, figure in helps.items():
         if figure.ok:
             print(f"  {label} < 0.3 s: {figure.median:.3f} s {verdict(figure.median, 0.3)}")
+    print(f"  preview save-to-reload < {PREVIEW_TARGET} s: {preview_page.median:.2f} s "
+          f"{verdict(preview_page.median, PREVIEW_TARGET)}")
     return 0
+
+
+def print_preview(event: Figure, page: Figure) -> None:
+    count = len(page.values)
+    print(f"\nPreview save-to-reload (csp-report preview on the example, median (min-max) of "
+          f"{count} edit{'s' if count != 1 else ''}, from the save)")
+    print(f"  {'reload event received':<40}{show(event, 's'):>22}")
+    print(f"  {'changed page served (' + PREVIEW_PAGE[1:] + ')':<40}{show(page, 's'):>22}"
+          f"   target < {PREVIEW_TARGET} s: {verdict(page.median, PREVIEW_TARGET)}")
 
 
 if __name__ == "__main__":

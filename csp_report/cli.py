@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import CspReportError
+from .errors import CspReportError, PreviewError
 from .formats import DEFAULT_FORMATS, FORMATS
 
 # The library (pydantic models, Jinja, WeasyPrint) is imported inside each command, so that
@@ -139,6 +139,29 @@ def build(project_dir: Path, pack: str | None, period: str | None, formats: tupl
                               notice=lambda message: click.echo(message, err=True))
     for path in written:
         click.echo(f"wrote {path}")
+
+
+@main.command(context_settings=CONTEXT)
+@project_argument
+@click.option("--pack", help="Serve only this pack (default: every pack).")
+@click.option("--period", help="Serve only this period, e.g. 2017-18-Q1 (default: every "
+              "period of each pack).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; only this machine can connect to the default.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0,
+              help="Port to listen on (default: a free one).")
+@reports_errors
+def preview(project_dir: Path, pack: str | None, period: str | None, host: str,
+            port: int) -> None:
+    """Serve the packs' HTML and web edition on this machine, redrawn and reloaded in the
+    browser whenever a file of PROJECT_DIR changes. Writes nothing."""
+    from .preview import serve
+
+    try:
+        serve(project_dir, host=host, port=port, pack=pack, period=period, echo=click.echo,
+              log=lambda message: click.echo(message, err=True))
+    except OSError as err:
+        raise PreviewError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
 
 
 @main.command(context_settings=CONTEXT)

@@ -57,6 +57,10 @@ class TemplateProblem(BuildError):
     """A template (default or project override) is broken or reaches outside the project."""
 
 
+class PreviewError(CspReportError):
+    """The preview server cannot start (its address cannot be listened on)."""
+
+
 def relative(path: Path, root: Path) -> str:
     """Show a path relative to the project root when it is inside it, as users see it."""
     try:

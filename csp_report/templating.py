@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import os
+import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -89,12 +89,10 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
     def get_source(self, environment: jinja2.Environment,
                    template: str) -> tuple[str, str, Callable[[], bool]]:
         pieces = jinja2.loaders.split_template_path(template)
-        passed: list[Path] = []  # where an override would be found first, were one added
-        for root in self.searchpath:
+        for index, root in enumerate(self.searchpath):
             folder = Path(root)
             path = folder.joinpath(*pieces)
             if not _exists(path, folder):
-                passed.append(path)
                 continue
             shown = _shown_name(path, folder)
             try:
@@ -104,27 +102,51 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
             if not inside:
                 raise TemplateProblem(f"refused to read template {shown}: it leads outside the "
                                       "templates folder")
-            before = _signature(path)  # taken before reading: a later edit is always seen
             source = read_template_text(path, folder, shown)
-            return source, str(path), functools.partial(_unchanged, path, before, passed)
+            earlier = [Path(other).joinpath(*pieces) for other in self.searchpath[:index]]
+            return source, str(path), _unchanged(source, path, folder, shown, earlier)
         raise jinja2.TemplateNotFound(template)
 
 
-def _unchanged(path: Path, before: tuple[int, int, int] | None, passed: list[Path]) -> bool:
-    """Jinja's `uptodate`: the template file is as compiled, and no override has appeared in
-    a folder searched before its own."""
-    return _signature(path) == before and not any(os.path.lexists(p) for p in passed)
+RACY_SECONDS = 2  # a file changed this recently may change again with the same stat figures
 
 
-def _signature(path: Path) -> tuple[int, int, int] | None:
-    """What tells an edited template from the one compiled (as Jinja's own loader checks the
-    modification time): compiled templates are reused until the file changes, so a build
-    compiles each sentence template once, not once per measure, and a preview sees edits."""
+def _signature(path: Path) -> tuple[int, ...] | None:
+    """What the file system says about a file and what it leads to; None if it is gone."""
     try:
-        stat = path.stat()
-    except OSError:
+        link, target = os.lstat(path), os.stat(path)
+    except (OSError, ValueError):
         return None
-    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+    return tuple(getattr(info, name) for info in (link, target) for name in
+                 ("st_mode", "st_ino", "st_dev", "st_size", "st_mtime_ns", "st_ctime_ns"))
+
+
+def _unchanged(source: str, path: Path, folder: Path, shown: str,
+               earlier: list[Path]) -> Callable[[], bool]:
+    """Whether Jinja may reuse the template it compiled from `source` (compiling is most of
+    the time a pack's HTML takes, so a process that draws packs again, as the preview does,
+    keeps them): only while no file has appeared earlier in the search path to take its place
+    (a project override of a default) and the file is the same: the same stat figures, or,
+    when they differ or were taken within RACY_SECONDS of its last change (as git treats a
+    "racily clean" file), the same text read again under the same rules."""
+    seen, at = _signature(path), time.time_ns()
+
+    def uptodate() -> bool:
+        nonlocal seen, at
+        signature, checked = _signature(path), time.time_ns()
+        try:
+            if signature is None or any(_exists(other, other.parent) for other in earlier):
+                return False
+            if signature == seen and signature[-2] < at - RACY_SECONDS * 10**9:
+                return True
+            same = read_template_text(path, folder, shown) == source
+        except TemplateProblem:
+            return False  # loading it again reports the problem
+        if same:
+            seen, at = signature, checked
+        return same
+
+    return uptodate
 
 
 def _shown_name(path: Path, folder: Path) -> str:
