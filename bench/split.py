@@ -13,7 +13,7 @@ On a synthetic project (bench/generate.py, seeded) it prints:
    how much more the parts cost than the whole.
 2. From those measured times, the modelled wall time of that pack on 1, 2, 4 and 8 cores: the
    first round scheduled largest first on the cores (as the build schedules it), then the
-   second round (its two renders side by side when there are two cores), then the join.
+   second round (the contents, and the furniture in one piece per core), then the join.
 3. Measured on this machine: `csp-report build --format pdf` as a subprocess, in parts (what
    the build does) and whole (the split turned off by setting its threshold out of reach in
    a wrapper), in pairs, alternating, --runs pairs: the median wall time of each, the median
@@ -93,9 +93,11 @@ def model(project: Path, runs: int) -> None:
     numbers = tuple("1" for _ in plan.targets)
     front = median_time(lambda: draw_front_part(plan.parts[0], plan.targets, numbers, root,
                                                 epoch), runs)
-    furniture_part = draw_furniture(item.document, pages, root, epoch)
-    furniture = median_time(lambda: draw_furniture(item.document, pages, root, epoch), runs)
-    joined = median_time(lambda: join(rendered, furniture_part.pdf, plan.targets), runs)
+    every = range(1, pages + 1)
+    furniture_part = draw_furniture(item.document, every, pages, root, epoch)
+    furniture = median_time(lambda: draw_furniture(item.document, every, pages, root, epoch),
+                            runs)
+    joined = median_time(lambda: join(rendered, [furniture_part.pdf], plan.targets), runs)
     whole = median_time(lambda: render_pdf(item.html, root, epoch), max(1, runs // 2))
     for index, (seconds, part) in enumerate(zip(first, rendered, strict=True)):
         print(f"  part {index:2d}  {part.pages:4d} pages  {seconds:7.2f} s")
@@ -107,7 +109,8 @@ def model(project: Path, runs: int) -> None:
     print("Modelled wall time of this pack's PDF (measured part times, scheduled):")
     print(f"  {'1 core (one render)':24s} {whole:7.2f} s  1.00x")
     for cores in (2, 4, 8):
-        second = max(front, furniture) if cores > 1 else front + furniture
+        # the second round: the contents, and the furniture in one piece per core
+        second = makespan([front] + [furniture / cores] * cores, cores)
         wall = makespan(first, cores) + second + joined
         print(f"  {f'{cores} cores (in parts)':24s} {wall:7.2f} s  {wall / whole:.2f}x")
 

@@ -197,7 +197,8 @@ def _start_pdfs(project: Project, prepared: list[Prepared], pool: RenderPool,
             jobs.append((size(item.document), functools.partial(_start_whole, pdfs, name, pool,
                                                            item, project.root)))
         else:
-            splits[name] = SplitRender(plan, project.root, item.epoch, pool.submit)
+            splits[name] = SplitRender(plan, project.root, item.epoch, pool.submit,
+                                       pool.workers)
             jobs += splits[name].jobs()
     for _size, start in sorted(jobs, key=lambda job: -job[0]):
         start()

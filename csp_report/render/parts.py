@@ -151,19 +151,24 @@ def plan_parts(document: Document, html: str, project_root: Path,
     return PartsPlan(document, parts, targets)
 
 
-def furniture_html(document: Document, project_root: Path, pages: int) -> str:
-    """A document of `pages` empty pages bearing only the pack's page furniture: the running
-    footer and "Page X of Y", drawn by the pack's own stylesheet."""
+def furniture_html(document: Document, project_root: Path, pages: int, first: int = 1,
+                   total: int | None = None) -> str:
+    """A document of `pages` empty pages bearing only the pack's page furniture (the running
+    footer and "Page X of Y") as the pack's own stylesheet draws it, numbered from `first`
+    in a pack of `total` pages (so that a long pack's furniture can be drawn in pieces)."""
     footer = "".join(f"\\{ord(c):06x}" for c in document.footer)
-    css = stylesheet_text(project_root, document.theme) + (
+    # `pages` counts this document's pages: the pack's total is given as text instead.
+    css = stylesheet_text(project_root, document.theme).replace(
+        "counter(pages)", f'"{total or pages}"')
+    css += (
         "\n/* page furniture only: nothing of the body is drawn */\n"
         "html, body, div { background: none !important; border: none !important; "
         "margin: 0 !important; padding: 0 !important; }\n"
         "div.csp-sheet { break-before: page; height: 0; }\n"
         "div.csp-sheet:first-child { break-before: auto; }\n"
-        f'@page {{ @bottom-left {{ content: "{footer}"; }} }}\n')
+        f'@page {{ @bottom-left {{ content: "{footer}"; }} }}\n'
+        f"@page :first {{ counter-reset: page {first}; }}\n")
     sheets = '<div class="csp-sheet"></div>\n' * pages
     return (f'<!DOCTYPE html>\n<html lang="{html_escape.escape(document.language)}">\n<head>\n'
             f'<meta charset="utf-8">\n<title>{html_escape.escape(document.title)}</title>\n'
             f"<style>\n{css}</style>\n</head>\n<body>\n{sheets}</body>\n</html>\n")
-

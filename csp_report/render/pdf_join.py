@@ -23,13 +23,13 @@ from .pdf import LINK_PREFIX, RenderedPart
 Bookmark = tuple[int, str, tuple[float, float], str]
 
 
-def join_apart(parts: Sequence[RenderedPart], furniture: bytes,
+def join_apart(parts: Sequence[RenderedPart], furniture: Sequence[bytes],
                targets: Sequence[str]) -> bytes:
     """join() in a fresh Python process: qpdf holds every part's objects and their copies at
     once (about 0.45 MB a page), which a long-lived build process would keep as its own size
     after freeing them; a process of its own gives it all back when it ends."""
     done = subprocess.run([sys.executable, "-m", __name__],
-                          input=pickle.dumps((list(parts), furniture, list(targets))),
+                          input=pickle.dumps((list(parts), list(furniture), list(targets))),
                           capture_output=True, check=False,
                           start_new_session=True)  # Ctrl-C is the build's to answer
     if done.returncode != 0:
@@ -38,9 +38,10 @@ def join_apart(parts: Sequence[RenderedPart], furniture: bytes,
     return done.stdout
 
 
-def join(parts: Sequence[RenderedPart], furniture: bytes, targets: Sequence[str]) -> bytes:
+def join(parts: Sequence[RenderedPart], furniture: Sequence[bytes],
+         targets: Sequence[str]) -> bytes:
     """One PDF of `parts` (the first holds the cover and contents) with the page furniture of
-    `furniture` (a document of as many pages) drawn on each page.
+    `furniture` (documents of as many pages in all) drawn on each page.
 
     The result has the structure tree, ParentTree, annotations, named destinations and
     outline a single WeasyPrint render of the whole pack has; the contents links of the first
@@ -69,7 +70,8 @@ def join(parts: Sequence[RenderedPart], furniture: bytes, targets: Sequence[str]
         annotations += _annotations(source, part.pages, out)
         dests.update(_dests(source, out))
     _point_contents_links(annotations, targets)
-    _lay_over(out, pages, page_trees, pikepdf.open(io.BytesIO(furniture)), document)
+    _lay_over(out, pages, page_trees, [pikepdf.open(io.BytesIO(f)) for f in furniture],
+              document)
     _number_parent_tree(out, pages, page_trees, annotations)
     _write_dests(out, dests)
     _write_outline(out, pages, [b for part in parts for b in part.bookmarks])
@@ -131,16 +133,18 @@ def _number_parent_tree(out: pikepdf.Pdf, pages: list[Any], page_trees: list[Any
 
 
 def _lay_over(out: pikepdf.Pdf, pages: list[Any], page_trees: list[Any],
-              furniture: pikepdf.Pdf, document: Any) -> None:
+              furniture: list[pikepdf.Pdf], document: Any) -> None:
     """Draw each furniture page over its page as tagged content, as WeasyPrint draws margin
     boxes: after the page's own content, marked with the page's next MCIDs, their structure
     elements parented to the Document but not among its kids."""
-    if len(furniture.pages) != len(pages):
-        raise ValueError(f"{len(furniture.pages)} furniture pages for {len(pages)} pages")
-    furniture_tree = _parent_tree(furniture)
-    names: dict[str, str] = {}
-    copied_resources: dict[tuple[str, str], Any] = {}
-    for number, (page, source) in enumerate(zip(pages, furniture.pages, strict=True)):
+    sources = [(pdf, number) for pdf in furniture for number in range(len(pdf.pages))]
+    if len(sources) != len(pages):
+        raise ValueError(f"{len(sources)} furniture pages for {len(pages)} pages")
+    trees = {id(pdf): _parent_tree(pdf) for pdf in furniture}
+    names: dict[tuple[int, str], str] = {}
+    copied_resources: dict[tuple[int, str, str], Any] = {}
+    for number, (page, (pdf, own_number)) in enumerate(zip(pages, sources, strict=True)):
+        source = pdf.pages[own_number]
         offset = len(page_trees[number])
         resources = source.obj.get("/Resources", Dictionary())
         for category in sorted(resources.keys()):
@@ -152,17 +156,18 @@ def _lay_over(out: pikepdf.Pdf, pages: list[Any], page_trees: list[Any],
                 page.obj.Resources[category] = Dictionary()
                 target = page.obj.Resources[category]
             for name in sorted(kind.keys()):
-                new = names.setdefault(name, f"/Furniture{len(names)}")
-                key = (category, name)
+                new = names.setdefault((id(pdf), name), f"/Furniture{len(names)}")
+                key = (id(pdf), category, name)
                 if key not in copied_resources:
                     copied_resources[key] = _copy(out, kind[name])
                 target[new] = copied_resources[key]
-        stream = _renumbered(source, names, offset)
+        stream = _renumbered(source, {name: new for (owner, name), new in names.items()
+                                      if owner == id(pdf)}, offset)
         original = page.obj.Contents
         parts = list(original) if isinstance(original, Array) else [original]
         content = b"q\n" + b"\n".join(p.read_bytes() for p in parts) + b"\nQ\n" + stream
         page.obj.Contents = out.make_stream(content)
-        elements = furniture_tree.get(number, Array())
+        elements = trees[id(pdf)].get(own_number, Array())
         clones: dict[tuple[int, int], Any] = {}
         for mcid, element in enumerate(elements):
             leaf = _clone(out, element, page.obj, document, clones)

@@ -31,20 +31,21 @@ def draw_front_part(part: Document, targets: tuple[str, ...], numbers: tuple[str
                        ids="part0-")
 
 
-def draw_furniture(document: Document, pages: int, project_root: Path,
+def draw_furniture(document: Document, pages: range, total: int, project_root: Path,
                    epoch: int) -> RenderedPart:
-    """The page furniture of a pack of `pages` pages."""
-    return render_part(furniture_html(document, project_root, pages), project_root, epoch,
-                       ids="furniture-")
+    """The page furniture of `pages` (numbered from 1) of a pack of `total` pages."""
+    html = furniture_html(document, project_root, len(pages), pages.start, total)
+    return render_part(html, project_root, epoch, ids=f"furniture{pages.start}-")
 
 
 class SplitRender:
     """One pack rendered in parts: jobs() starts them; result() waits for them, draws the
     contents and the page furniture once the page numbers are known, and joins it all."""
 
-    def __init__(self, plan: PartsPlan, project_root: Path, epoch: int,
-                 submit: Submit) -> None:
+    def __init__(self, plan: PartsPlan, project_root: Path, epoch: int, submit: Submit,
+                 workers: int) -> None:
         self.plan, self.root, self.epoch, self.submit = plan, project_root, epoch, submit
+        self.workers = workers
         self.futures: list[Future[RenderedPart] | None] = [None] * len(plan.parts)
         self.sizes = [size(part) for part in plan.parts]
         self.size = sum(self.sizes)
@@ -75,15 +76,22 @@ class SplitRender:
                 offsets.append(offsets[-1] + part.pages)
             front = self.submit(draw_front_part, self.plan.parts[0], self.plan.targets,
                                 self._numbers(parts, offsets), self.root, self.epoch)
-            plain = dataclasses.replace(self.plan.document, pages=())
-            furniture = self.submit(draw_furniture, plain, offsets[-1], self.root, self.epoch)
+            furniture = self._furniture(offsets[-1])
             drawn: RenderedPart = result(front)
+            pieces = [result(piece).pdf for piece in furniture]
             if drawn.pages == parts[0].pages:
-                return join_apart([drawn, *parts[1:]], result(furniture).pdf,
-                                  self.plan.targets)
-            result(furniture)
+                return join_apart([drawn, *parts[1:]], pieces, self.plan.targets)
             parts[0] = drawn
         raise BuildError("the contents pages would not settle on a length")
+
+    def _furniture(self, total: int) -> list[Future[RenderedPart]]:
+        """The page furniture of every page, in one piece per worker (drawing it costs about
+        as much a page as a section's page, and it waits for every part)."""
+        plain = dataclasses.replace(self.plan.document, pages=())
+        size = -(-total // self.workers)
+        return [self.submit(draw_furniture, plain, range(start, min(start + size, total + 1)),
+                            total, self.root, self.epoch)
+                for start in range(1, total + 1, size)]
 
     def _numbers(self, parts: list[RenderedPart], offsets: list[int]) -> tuple[str, ...]:
         """The page number each contents entry points at, as the pack prints it."""
