@@ -232,3 +232,15 @@ def _ids(path: Path) -> tuple[collections.Counter[bytes], list[bytes]]:
             if isinstance(attributes, pikepdf.Dictionary) and "/Headers" in attributes:
                 headers += [bytes(h) for h in attributes.Headers]
     return ids, headers
+
+
+def test_a_join_that_fails_is_a_build_error_naming_the_cause() -> None:
+    from csp_report.errors import BuildError
+    from csp_report.render.pdf import RenderedPart
+    from csp_report.render.pdf_join import join_apart
+
+    broken = RenderedPart(b"%PDF-1.7 not really", 1, ((),), {})
+    with pytest.raises(BuildError) as caught:
+        join_apart([broken], [b"%PDF-1.7 nor this"], [])
+    assert str(caught.value).startswith("joining the parts of a PDF failed: ")
+    assert "Traceback" not in str(caught.value)

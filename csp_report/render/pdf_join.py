@@ -314,4 +314,9 @@ def _outline_items(out: pikepdf.Pdf, pages: list[Any], subtrees: list[Any],
 
 
 if __name__ == "__main__":  # join_apart's worker: pickled parts in, the PDF out
+    import os
+
+    from .pool import die_with_parent
+
+    die_with_parent(os.getppid())  # a build that is killed takes its join with it
     sys.stdout.buffer.write(join(*pickle.load(sys.stdin.buffer)))

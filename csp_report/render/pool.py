@@ -28,7 +28,7 @@ T = TypeVar("T")
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Make a worker end when the build that started it ends, even by SIGKILL (Linux).
 
     A worker ignores Ctrl-C (the terminal sends it to the whole process group): the build
@@ -72,7 +72,7 @@ class RenderPool:
             held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
                 self.executor = ProcessPoolExecutor(self.workers, mp_context=context,
-                                                    initializer=_die_with_parent,
+                                                    initializer=die_with_parent,
                                                     initargs=(os.getpid(),))
                 for _ in range(self.workers):
                     self.executor.submit(_warm_up)
