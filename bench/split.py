@@ -40,9 +40,12 @@ from generate import generate_project  # noqa: E402
 from run import run_process  # noqa: E402
 
 PYTHON = sys.executable
-# The build, with the split on (as shipped) or off (its threshold out of reach).
+# The build as shipped ("parts": a large pack in parts), or with the split forced on for any
+# size ("forced"), or off ("whole"), by setting its threshold.
 BUILD = ("import sys\nimport csp_report.render.parts as parts\n"
-         "if sys.argv.pop(1) == 'whole':\n    parts.SPLIT_FROM_HTML_CHARACTERS = 10**15\n"
+         "mode = sys.argv.pop(1)\n"
+         "if mode != 'parts':\n"
+         "    parts.SPLIT_FROM_HTML_CHARACTERS = 0 if mode == 'forced' else 10**15\n"
          "from csp_report.cli import main\nmain(prog_name='csp-report')\n")
 
 
@@ -115,11 +118,11 @@ def model(project: Path, runs: int) -> None:
         print(f"  {f'{cores} cores (in parts)':24s} {wall:7.2f} s  {wall / whole:.2f}x")
 
 
-def measured(project: Path, runs: int, scratch: Path) -> None:
+def measured(project: Path, runs: int, scratch: Path, split: str) -> None:
     print(f"Measured here: `csp-report build --format pdf`, {runs} pairs, alternating")
-    figures: dict[str, list[tuple[float, int]]] = {"parts": [], "whole": []}
+    figures: dict[str, list[tuple[float, int]]] = {split: [], "whole": []}
     for number in range(runs):
-        order = ("parts", "whole") if number % 2 == 0 else ("whole", "parts")
+        order = (split, "whole") if number % 2 == 0 else ("whole", split)
         for mode in order:
             out = scratch / f"out-{mode}"
             run = run_process([PYTHON, "-c", BUILD, mode, "build", str(project),
@@ -127,13 +130,13 @@ def measured(project: Path, runs: int, scratch: Path) -> None:
             if run.returncode != 0:
                 raise SystemExit(f"build ({mode}) failed:\n{run.stderr}")
             figures[mode].append((run.seconds, run.max_rss_kb))
-    ratios = [p[0] / w[0] for p, w in zip(figures["parts"], figures["whole"], strict=True)]
+    ratios = [p[0] / w[0] for p, w in zip(figures[split], figures["whole"], strict=True)]
     for mode, values in figures.items():
         seconds = statistics.median(v[0] for v in values)
         rss = max(v[1] for v in values) // 1024
         print(f"  {mode:6s} median {seconds:7.2f} s (min {min(v[0] for v in values):.2f}, "
               f"max {max(v[0] for v in values):.2f}); largest process {rss} MB")
-    print(f"  parts / whole, median of the pair ratios: {statistics.median(ratios):.2f}x")
+    print(f"  {split} / whole, median of the pair ratios: {statistics.median(ratios):.2f}x")
 
 
 def main() -> None:
@@ -144,7 +147,13 @@ def main() -> None:
                         help="runs of each part for the model (default 3)")
     parser.add_argument("--keep", type=Path, help="keep the project and outputs here")
     parser.add_argument("--no-build", action="store_true", help="only the model")
+    parser.add_argument("--force-split", action="store_true",
+                        help="split packs of any size (to find where splitting pays)")
     args = parser.parse_args()
+    if args.force_split:
+        import csp_report.render.parts as parts
+
+        parts.SPLIT_FROM_HTML_CHARACTERS = 0
     with tempfile.TemporaryDirectory(prefix="csp-split-") as temporary:
         scratch = args.keep or Path(temporary)
         project = scratch / "project"
@@ -152,7 +161,7 @@ def main() -> None:
             generate_project(project, args.measures)
         model(project, args.parts_runs)
         if not args.no_build:
-            measured(project, args.runs, scratch)
+            measured(project, args.runs, scratch, "forced" if args.force_split else "parts")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -52,6 +53,30 @@ class RenderedPart:
     pages: int
     bookmarks: tuple[tuple[tuple[int, str, tuple[float, float], str], ...], ...]
     anchors: dict[str, int]
+
+    def to_bytes(self) -> bytes:
+        """The part as one cache entry: a line of JSON (no pickle: a cache lives in the
+        project folder, and what is read back from it must not be able to run code), then
+        the PDF."""
+        facts = {"pages": self.pages, "bookmarks": self.bookmarks, "anchors": self.anchors}
+        return json.dumps(facts, separators=(",", ":")).encode("utf-8") + b"\n" + self.pdf
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> RenderedPart | None:
+        """A part read back from to_bytes(); None for anything else."""
+        head, _, pdf = data.partition(b"\n")
+        try:
+            facts = json.loads(head)
+            bookmarks = tuple(tuple((int(level), str(label), (float(x), float(y)), str(state))
+                                    for level, label, (x, y), state in page)
+                              for page in facts["bookmarks"])
+            anchors = {str(name): int(page) for name, page in facts["anchors"].items()}
+            part = cls(pdf, int(facts["pages"]), bookmarks, anchors)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+        if not pdf.startswith(b"%PDF-") or len(bookmarks) != part.pages:
+            return None
+        return part
 
 
 def render_pdf(html: str, project_root: Path, epoch: int) -> bytes:
