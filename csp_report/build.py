@@ -202,6 +202,8 @@ def _start_pdfs(project: Project, prepared: list[Prepared], pool: RenderPool,
             jobs += splits[name].jobs()
     for _size, start in sorted(jobs, key=lambda job: -job[0]):
         start()
+    for split in splits.values():
+        split.arm()
     return splits, pdfs
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -12,6 +13,7 @@ from ..errors import BuildError
 from ..layout.document import Document
 from .parts import PartsPlan, furniture_html, size
 from .pdf import RenderedPart, render_part
+from .pool import result
 
 Submit = Callable[..., "Future[Any]"]
 
@@ -49,6 +51,10 @@ class SplitRender:
         self.futures: list[Future[RenderedPart] | None] = [None] * len(plan.parts)
         self.sizes = [size(part) for part in plan.parts]
         self.size = sum(self.sizes)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._round: tuple[list[RenderedPart], Future[RenderedPart],
+                           list[Future[RenderedPart]]]
 
     def jobs(self) -> list[tuple[int, Callable[[], object]]]:
         """The first round of renders, each with its size, so that the largest start first."""
@@ -64,24 +70,49 @@ class SplitRender:
     def pending(self) -> list[Future[RenderedPart]]:
         return [future for future in self.futures if future is not None]
 
-    def result(self) -> bytes:
-        """The joined PDF (waits for the parts)."""
-        from .pdf_join import join_apart
-        from .pool import result
+    def arm(self) -> None:
+        """Once every part has been started: start the second round as soon as the parts are
+        drawn (a thread waits for them), not when this process is next free (it draws the
+        DOCX files meanwhile)."""
+        self._thread = threading.Thread(target=self._second_round, daemon=True,
+                                        name="csp-report second round")
+        self._thread.start()
 
-        parts = [result(future) for future in self.pending()]
+    def _second_round(self) -> None:
+        try:
+            parts = [result(future) for future in self.pending()]
+            self._round = (parts, *self._draw_numbered(parts))
+        except BaseException as err:  # noqa: BLE001 - handed to result(), in the build's thread
+            self._error = err
+
+    def _draw_numbered(self, parts: list[RenderedPart]) -> tuple[
+            Future[RenderedPart], list[Future[RenderedPart]]]:
+        """The contents with its page numbers, and the page furniture of every page."""
+        offsets = [0]
+        for part in parts:
+            offsets.append(offsets[-1] + part.pages)
+        front = self.submit(draw_front_part, self.plan.parts[0], self.plan.targets,
+                            self._numbers(parts, offsets), self.root, self.epoch)
+        return front, self._furniture(offsets[-1])
+
+    def result(self) -> bytes:
+        """The joined PDF (waits for the parts and the second round)."""
+        from .pdf_join import join_apart
+
+        if self._thread is None:
+            self._second_round()
+        else:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        parts, front, furniture = self._round
         for _attempt in range(3):  # the contents' length could change with its numbers
-            offsets = [0]
-            for part in parts:
-                offsets.append(offsets[-1] + part.pages)
-            front = self.submit(draw_front_part, self.plan.parts[0], self.plan.targets,
-                                self._numbers(parts, offsets), self.root, self.epoch)
-            furniture = self._furniture(offsets[-1])
             drawn: RenderedPart = result(front)
             pieces = [result(piece).pdf for piece in furniture]
             if drawn.pages == parts[0].pages:
                 return join_apart([drawn, *parts[1:]], pieces, self.plan.targets)
             parts[0] = drawn
+            front, furniture = self._draw_numbered(parts)
         raise BuildError("the contents pages would not settle on a length")
 
     def _furniture(self, total: int) -> list[Future[RenderedPart]]:
