@@ -14,6 +14,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import Cache, NoCache, RenderCache
 from .compute.measures import compute
 from .errors import TemplateProblem, UsageError, relative
 from .formats import DEFAULT_FORMATS, FORMATS, extension
@@ -151,23 +152,27 @@ def draw_web(project: Project, item: Prepared) -> str:
 
 
 def render_all(project: Project, prepared: list[Prepared], formats: Sequence[str],
-               pool: RenderPool, progress: Progress) -> dict[str, bytes]:
+               pool: RenderPool, progress: Progress,
+               done: dict[str, bytes] | None = None) -> dict[str, bytes]:
     """Every format of every pack, by file name. PDFs go to the pool, largest pack first,
-    while this process draws the DOCX files once a core is free of PDF work."""
+    while this process draws the DOCX files once a core is free of PDF work. Files in `done`
+    (taken from the cache) are not drawn again."""
+    rendered: dict[str, bytes] = dict(done or {})
     pdfs: dict[str, Future[bytes]] = {}
     if "pdf" in formats:
         for item in sorted(prepared, key=lambda p: -len(p.html)):
+            if item.target.file_name("pdf") in rendered:
+                continue
             progress(item.target.file_name("pdf"))
             pdfs[item.target.file_name("pdf")] = pool.pdf(item.html, project.root, item.epoch)
     if "docx" in formats:
         pool.wait_for_a_free_core(list(pdfs.values()))
-    rendered: dict[str, bytes] = {}
     for item in prepared:
         if "html" in formats:
             rendered[item.target.file_name("html")] = item.html.encode("utf-8")
         if "web" in formats:
             rendered[item.target.file_name("web")] = draw_web(project, item).encode("utf-8")
-        if "docx" in formats:
+        if "docx" in formats and item.target.file_name("docx") not in rendered:
             from .render.docx import render_docx
 
             progress(item.target.file_name("docx"))
@@ -177,18 +182,67 @@ def render_all(project: Project, prepared: list[Prepared], formats: Sequence[str
     return rendered
 
 
+def cache_keys(project: Project, prepared: list[Prepared], formats: Sequence[str],
+               cache: Cache) -> dict[str, str]:
+    """The cache key of each PDF and DOCX to draw, by file name; none when the templates
+    folder cannot be read whole (the build then says what is wrong with it)."""
+    from .render_keys import docx_key, pdf_key, templates_digest
+
+    templates = templates_digest(project.root) if cache.enabled else None
+    if templates is None:
+        return {}
+    keys: dict[str, str] = {}
+    for item in prepared:
+        if "pdf" in formats:
+            keys[item.target.file_name("pdf")] = pdf_key(cache, item.html, templates, item.epoch)
+        if "docx" in formats:
+            keys[item.target.file_name("docx")] = docx_key(cache, item.document, project.root,
+                                                           templates)
+    return keys
+
+
+def _store(project: Project, prepared: list[Prepared], formats: Sequence[str], cache: Cache,
+           keys: dict[str, str], rendered: dict[str, bytes], hits: dict[str, bytes]) -> bool:
+    """Put what was drawn into the cache, unless the templates changed during the build (a
+    file drawn with the new ones must not be kept under the old ones' key)."""
+    if not cache.enabled or cache_keys(project, prepared, formats, cache) != keys:
+        return False
+    for name, key in keys.items():
+        if name not in hits:
+            cache.put(key, rendered[name])
+    return True
+
+
+def _list_outputs(cache: Cache, keys: dict[str, str], rendered: dict[str, bytes],
+                  order: list[str], manifest: dict[str, str]) -> None:
+    """Fill `manifest` with the key of every file of the build, keeping the files that have
+    no render key (HTML, web edition) in the cache by their content."""
+    from .replay import content_key
+
+    for name in order:
+        if name not in keys and isinstance(cache, RenderCache):
+            keys[name] = content_key(cache, rendered[name])
+            cache.put(keys[name], rendered[name])
+        manifest[name] = keys[name]
+
+
 def build(project: Project, *, pack: str | None = None, period: str | None = None,
           formats: Sequence[str] = DEFAULT_FORMATS, out: Path | None = None,
           progress: Progress | None = None, pool: RenderPool | None = None,
-          notice: Progress | None = None) -> list[Path]:
+          notice: Progress | None = None, cache: Cache | None = None,
+          manifest: dict[str, str] | None = None) -> list[Path]:
     """Build packs into `out` (default PROJECT/output) and return the files written.
 
     Pass a started RenderPool to reuse its workers (the CLI starts one before loading data);
-    `notice` hears about packs skipped for having no data for the period asked for.
+    `notice` hears about packs skipped for having no data for the period asked for. With a
+    `cache` (a RenderCache), a PDF or DOCX drawn before from the same input is taken from it
+    instead of being drawn again, and what is drawn is kept in it; `manifest` is then filled
+    with the cache key of each file written, by name (left empty when nothing was kept).
     """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"unknown format '{unknown[0]}'; choose from {', '.join(FORMATS)}")
+    cache = cache if cache is not None else NoCache()
     out_dir = out if out is not None else project.root / "output"
     report = progress or (lambda _message: None)
     targets = choose_targets(project, pack, period, notice)
@@ -199,11 +253,16 @@ def build(project: Project, *, pack: str | None = None, period: str | None = Non
 
         open_reference(project.root)  # a broken reference.docx fails before any PDF is drawn
     prepared = [prepare(project, target) for target in targets]
+    keys = cache_keys(project, prepared, formats, cache)
+    hits = {name: data for name, key in keys.items() if (data := cache.get(key)) is not None}
     if pool is None:
-        workers = 1 if len(prepared) < 2 or "pdf" not in formats else None
+        to_draw = sum(item.target.file_name("pdf") not in hits for item in prepared)
+        workers = 1 if to_draw < 2 or "pdf" not in formats else None
         with RenderPool(workers) as own_pool:
-            rendered = render_all(project, prepared, formats, own_pool, report)
+            rendered = render_all(project, prepared, formats, own_pool, report, hits)
     else:
-        rendered = render_all(project, prepared, formats, pool, report)
+        rendered = render_all(project, prepared, formats, pool, report, hits)
     order = [(item.target.file_name(fmt)) for item in prepared for fmt in formats]
+    if _store(project, prepared, formats, cache, keys, rendered, hits) and manifest is not None:
+        _list_outputs(cache, keys, rendered, order, manifest)
     return write_all({out_dir / name: rendered[name] for name in order})
