@@ -21,25 +21,25 @@ def templates_digest(project_root: Path) -> bytes | None:
     return tree_digest(project_root / "templates")
 
 
-def _plain(value: Any) -> Any:
-    """A value as JSON that names every type, so that no two different documents agree."""
+def canonical(value: Any) -> Any:
+    """A value (dataclasses and all) as JSON naming every type, so no two documents agree."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return [type(value).__qualname__,
-                [[f.name, _plain(getattr(value, f.name))] for f in dataclasses.fields(value)]]
+                [[f.name, canonical(getattr(value, f.name))] for f in dataclasses.fields(value)]]
     if isinstance(value, str | bool | None):
         return value
     if isinstance(value, int | float | Decimal):
         return [type(value).__name__, repr(value)]
     if isinstance(value, tuple | list):
-        return [type(value).__name__, [_plain(item) for item in value]]
+        return [type(value).__name__, [canonical(item) for item in value]]
     if isinstance(value, Mapping):
-        return ["mapping", [[_plain(k), _plain(v)] for k, v in value.items()]]
+        return ["mapping", [[canonical(k), canonical(v)] for k, v in value.items()]]
     raise TypeError(f"cannot serialise {type(value).__name__} for the render cache")
 
 
 def serialise(document: Document) -> bytes:
     """A layout Document as canonical JSON: every field of every part, with its type."""
-    return json.dumps(_plain(document), ensure_ascii=False, separators=(",", ":"),
+    return json.dumps(canonical(document), ensure_ascii=False, separators=(",", ":"),
                       allow_nan=True).encode("utf-8")
 
 
