@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from functools import cache
@@ -88,11 +89,12 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
     def get_source(self, environment: jinja2.Environment,
                    template: str) -> tuple[str, str, Callable[[], bool]]:
         pieces = jinja2.loaders.split_template_path(template)
-        for root in self.searchpath:
+        for number, root in enumerate(self.searchpath):
             folder = Path(root)
             path = folder.joinpath(*pieces)
             if not _exists(path, folder):
                 continue
+            earlier = [Path(other).joinpath(*pieces) for other in self.searchpath[:number]]
             shown = _shown_name(path, folder)
             try:
                 inside = is_inside(path.resolve(), folder.resolve())
@@ -101,9 +103,25 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
             if not inside:
                 raise TemplateProblem(f"refused to read template {shown}: it leads outside the "
                                       "templates folder")
+            seen = _stamp(path)
             source = read_template_text(path, folder, shown)
-            return source, str(path), lambda: False
+            return source, str(path), functools.partial(_unchanged, path, seen, earlier)
         raise jinja2.TemplateNotFound(template)
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells an edited template file from the one compiled (as Jinja's own loader)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
+def _unchanged(path: Path, seen: tuple[int, int, int] | None, earlier: list[Path]) -> bool:
+    """Whether a compiled template is still the one to use: its file unchanged, and no file
+    of that name added to a folder searched before it (a new override)."""
+    return _stamp(path) == seen and not any(os.path.lexists(other) for other in earlier)
 
 
 def _shown_name(path: Path, folder: Path) -> str:
