@@ -14,7 +14,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import Cache, NoCache, RenderCache
+from .cache import Cache, NoCache
 from .compute.measures import compute
 from .errors import TemplateProblem, UsageError, relative
 from .formats import DEFAULT_FORMATS, FORMATS, extension
@@ -25,6 +25,7 @@ from .model.project import Project
 from .render.html import render_html
 from .render.pool import RenderPool, result
 from .render.resources import check_html
+from .replay import Inputs
 from .write import check_targets, write_all
 
 Progress = Callable[[str], None]
@@ -213,31 +214,58 @@ def _store(project: Project, prepared: list[Prepared], formats: Sequence[str], c
     return True
 
 
-def _list_outputs(cache: Cache, keys: dict[str, str], rendered: dict[str, bytes],
-                  order: list[str], manifest: dict[str, str]) -> None:
-    """Fill `manifest` with the key of every file of the build, keeping the files that have
-    no render key (HTML, web edition) in the cache by their content."""
-    from .replay import content_key
+def _remember(cache: Cache, inputs: Inputs, targets: list[Target], formats: Sequence[str],
+              keys: dict[str, str], rendered: dict[str, bytes],
+              unchanged: dict[Target, dict[str, str]], notices: list[str]) -> None:
+    """Keep each pack's list of files under its inputs' key, and the build's under the whole
+    project's, so that the next build skips what did not change; the files that have no
+    render key (HTML, web edition) are kept by their content."""
+    from .replay import content_key, remember
 
-    for name in order:
-        if name not in keys and isinstance(cache, RenderCache):
-            keys[name] = content_key(cache, rendered[name])
-            cache.put(keys[name], rendered[name])
-        manifest[name] = keys[name]
+    everything: dict[str, str] = {}
+    for target in targets:
+        names = [target.file_name(fmt) for fmt in formats]
+        for name in names:
+            key = unchanged.get(target, {}).get(name) or keys.get(name)
+            if key is None:
+                key = content_key(cache, rendered[name])
+                cache.put(key, rendered[name])
+            everything[name] = key
+        if target not in unchanged:
+            remember(cache, inputs.pack_key(cache, target.pack_id, target.period.id),
+                     {name: everything[name] for name in names}, [])
+    remember(cache, inputs.build_key(cache), everything, notices)
+
+
+def _unchanged_packs(cache: Cache, inputs: Inputs | None, targets: list[Target],
+                     formats: Sequence[str]) -> dict[Target, dict[str, tuple[str, bytes]]]:
+    """The files of each pack whose input files are as when its files were kept."""
+    from .replay import files
+
+    found: dict[Target, dict[str, tuple[str, bytes]]] = {}
+    if inputs is None or not cache.enabled:
+        return found
+    for target in targets:
+        kept = files(cache, inputs.pack_key(cache, target.pack_id, target.period.id))
+        if kept is not None and set(kept[0]) == {target.file_name(f) for f in formats}:
+            found[target] = kept[0]
+    return found
 
 
 def build(project: Project, *, pack: str | None = None, period: str | None = None,
           formats: Sequence[str] = DEFAULT_FORMATS, out: Path | None = None,
           progress: Progress | None = None, pool: RenderPool | None = None,
           notice: Progress | None = None, cache: Cache | None = None,
-          manifest: dict[str, str] | None = None) -> list[Path]:
+          inputs: Inputs | None = None) -> list[Path]:
     """Build packs into `out` (default PROJECT/output) and return the files written.
 
     Pass a started RenderPool to reuse its workers (the CLI starts one before loading data);
     `notice` hears about packs skipped for having no data for the period asked for. With a
     `cache` (a RenderCache), a PDF or DOCX drawn before from the same input is taken from it
-    instead of being drawn again, and what is drawn is kept in it; `manifest` is then filled
-    with the cache key of each file written, by name (left empty when nothing was kept).
+    instead of being drawn again, and what is drawn is kept in it. With `inputs`, the digests
+    of the project's files taken before it was loaded (replay.Inputs.read), a pack whose
+    files did not change is not even laid out, and the build's lists of files are kept for
+    the next build (only when no file changed during the build).
     """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -245,14 +273,22 @@ def build(project: Project, *, pack: str | None = None, period: str | None = Non
     cache = cache if cache is not None else NoCache()
     out_dir = out if out is not None else project.root / "output"
     report = progress or (lambda _message: None)
-    targets = choose_targets(project, pack, period, notice)
+    notices: list[str] = []
+
+    def tell(message: str) -> None:
+        notices.append(message)
+        if notice is not None:
+            notice(message)
+
+    targets = choose_targets(project, pack, period, tell)
     # What can be checked cheaply is checked before the slow rendering starts.
     check_targets(out_dir / target.file_name(fmt) for target in targets for fmt in formats)
     if "docx" in formats:
         from .render.docx_setup import open_reference
 
         open_reference(project.root)  # a broken reference.docx fails before any PDF is drawn
-    prepared = [prepare(project, target) for target in targets]
+    unchanged = _unchanged_packs(cache, inputs, targets, formats)
+    prepared = [prepare(project, target) for target in targets if target not in unchanged]
     keys = cache_keys(project, prepared, formats, cache)
     hits = {name: data for name, key in keys.items() if (data := cache.get(key)) is not None}
     if pool is None:
@@ -262,7 +298,12 @@ def build(project: Project, *, pack: str | None = None, period: str | None = Non
             rendered = render_all(project, prepared, formats, own_pool, report, hits)
     else:
         rendered = render_all(project, prepared, formats, pool, report, hits)
-    order = [(item.target.file_name(fmt)) for item in prepared for fmt in formats]
-    if _store(project, prepared, formats, cache, keys, rendered, hits) and manifest is not None:
-        _list_outputs(cache, keys, rendered, order, manifest)
+    for kept in unchanged.values():
+        rendered.update((name, data) for name, (_, data) in kept.items())
+    order = [target.file_name(fmt) for target in targets for fmt in formats]
+    if _store(project, prepared, formats, cache, keys, rendered, hits) and inputs is not None \
+            and Inputs.read(project.root, pack, period, formats) == inputs:
+        _remember(cache, inputs, targets, formats, keys, rendered,
+                  {target: {name: key for name, (key, _) in kept.items()}
+                   for target, kept in unchanged.items()}, notices)
     return write_all({out_dir / name: rendered[name] for name in order})

@@ -128,13 +128,14 @@ def build(project_dir: Path, pack: str | None, period: str | None, formats: tupl
     """Build the board packs of PROJECT_DIR into output/."""
     from .cache import RenderCache
     from .render.pool import RenderPool
-    from .replay import build_key, remember, replay
+    from .replay import Inputs, replay
 
     chosen = formats or DEFAULT_FORMATS
     cache = None if no_cache else RenderCache(project_dir)
-    key = build_key(cache, project_dir, pack, period, chosen) if cache else ""
+    inputs = Inputs.read(project_dir, pack, period, chosen) if cache else None
     # Nothing changed since a build with these options: its files, from the cache.
-    replayed = replay(cache, key, out or project_dir / "output") if cache else None
+    replayed = replay(cache, inputs.build_key(cache), out or project_dir / "output") \
+        if cache and inputs else None
     if replayed is not None:
         written, notices = replayed
         for message in notices:
@@ -142,13 +143,6 @@ def build(project_dir: Path, pack: str | None, period: str | None, formats: tupl
         for path in written:
             click.echo(f"wrote {path}")
         return
-    notices = []
-
-    def notice(message: str) -> None:
-        notices.append(message)
-        click.echo(message, err=True)
-
-    manifest: dict[str, str] = {}
     # The workers start importing WeasyPrint first thing, while this process imports the rest
     # of the library and reads and checks the data.
     with RenderPool(None if "pdf" in chosen else 1) as pool:
@@ -157,10 +151,9 @@ def build(project_dir: Path, pack: str | None, period: str | None, formats: tupl
 
         project = api.open_project(project_dir)
         written = build_packs(project, pack=pack, period=period, formats=chosen, out=out,
-                              progress=_Progress(), pool=pool, notice=notice, cache=cache,
-                              manifest=manifest)
-    if cache and key == build_key(cache, project_dir, pack, period, chosen):  # read unchanged
-        remember(cache, key, manifest, notices)
+                              progress=_Progress(), pool=pool,
+                              notice=lambda message: click.echo(message, err=True),
+                              cache=cache, inputs=inputs)
     for path in written:
         click.echo(f"wrote {path}")
 

@@ -19,10 +19,11 @@ from click.testing import CliRunner
 import csp_report.render.docx
 import csp_report.render.pool
 from csp_report.api import open_project
-from csp_report.build import build
+from csp_report.build import Prepared, Target, build
 from csp_report.cache import CACHE_DIR, MAGIC, NoCache, RenderCache
 from csp_report.cli import main
 from csp_report.layout.document import Document, Page, Paragraph
+from csp_report.model.project import Project
 from csp_report.render.pool import RenderPool
 from csp_report.render_keys import canonical, serialise
 from tests.conftest import REPO
@@ -367,7 +368,7 @@ def _cache_state(root: Path) -> dict[str, tuple[bytes, int]]:
 def test_cached_and_uncached_builds_are_byte_identical(small: Path) -> None:
     assert cli("build", str(small), "--out", str(small / "cold"))[0] == 0
     state = _cache_state(small)
-    assert len(entries(small)) == 5  # two PDFs, two DOCX files, the build's list
+    assert len(entries(small)) == 7  # two PDFs, two DOCX files, each pack's list, the build's
     assert cli("build", str(small), "--no-cache", "--out", str(small / "none"))[0] == 0
     assert _cache_state(small) == state  # neither read (mtime) nor written
     assert cli("build", str(small), "--out", str(small / "warm"))[0] == 0
@@ -397,3 +398,33 @@ def test_concurrent_builds_sharing_the_cache_make_the_same_files(small: Path) ->
     expected = _outputs(small / "none")
     for out in "abcd":
         assert _outputs(small / out) == expected, out
+
+
+def test_only_the_edited_pack_is_laid_out_again(small: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import csp_report.build
+
+    prepared: list[str] = []
+    real = csp_report.build.prepare
+
+    def counting(project: Project, target: Target) -> Prepared:
+        prepared.append(target.pack_id)
+        return real(project, target)
+
+    monkeypatch.setattr(csp_report.build, "prepare", counting)
+    args = ["build", str(small), "--format", "html", "--format", "web"]
+    assert cli(*args, "--out", str(small / "a"))[0] == 0
+    assert sorted(prepared) == ["activity", "tracker"]
+    measure = small / "data/measures/tracker/1.1-robbery.yaml"
+    measure.write_text(measure.read_text().replace("value: ", "value: 1", 1))
+    prepared.clear()
+    assert cli(*args, "--out", str(small / "b"))[0] == 0
+    assert prepared == ["tracker"]
+    first, second = _outputs(small / "a"), _outputs(small / "b")
+    assert sorted(first) == sorted(second) and len(first) == 4
+    for name in first:
+        assert (first[name] == second[name]) == ("activity" in name), name
+    prepared.clear()
+    assert cli(*args, "--no-cache", "--out", str(small / "c"))[0] == 0
+    assert sorted(prepared) == ["activity", "tracker"]
+    assert _outputs(small / "c") == second
