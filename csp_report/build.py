@@ -25,6 +25,7 @@ from .model.project import Project
 from .render.html import render_html
 from .render.pool import RenderPool, result
 from .render.resources import check_html
+from .render_keys import templates_digest
 from .replay import Inputs
 from .write import check_targets, write_all
 
@@ -184,15 +185,14 @@ def render_all(project: Project, prepared: list[Prepared], formats: Sequence[str
 
 
 def cache_keys(project: Project, prepared: list[Prepared], formats: Sequence[str],
-               cache: Cache) -> dict[str, str]:
-    """The cache key of each PDF and DOCX to draw, by file name; none when the templates
-    folder cannot be read whole (the build then says what is wrong with it)."""
-    from .render_keys import docx_key, pdf_key, templates_digest
+               cache: Cache, templates: bytes | None) -> dict[str, str]:
+    """The cache key of each PDF and DOCX to draw, by file name, given the digest of the
+    project's templates/; none without one (a folder that cannot be read whole)."""
+    from .render_keys import docx_key, pdf_key
 
-    templates = templates_digest(project.root) if cache.enabled else None
-    if templates is None:
-        return {}
     keys: dict[str, str] = {}
+    if templates is None or not cache.enabled:
+        return keys
     for item in prepared:
         if "pdf" in formats:
             keys[item.target.file_name("pdf")] = pdf_key(cache, item.html, templates, item.epoch)
@@ -202,11 +202,13 @@ def cache_keys(project: Project, prepared: list[Prepared], formats: Sequence[str
     return keys
 
 
-def _store(project: Project, prepared: list[Prepared], formats: Sequence[str], cache: Cache,
-           keys: dict[str, str], rendered: dict[str, bytes], hits: dict[str, bytes]) -> bool:
+def _store(project: Project, cache: Cache, templates: bytes | None, keys: dict[str, str],
+           rendered: dict[str, bytes], hits: dict[str, bytes]) -> bool:
     """Put what was drawn into the cache, unless the templates changed during the build (a
     file drawn with the new ones must not be kept under the old ones' key)."""
-    if not cache.enabled or cache_keys(project, prepared, formats, cache) != keys:
+    from .render_keys import templates_digest
+
+    if not cache.enabled or templates is None or templates_digest(project.root) != templates:
         return False
     for name, key in keys.items():
         if name not in hits:
@@ -289,7 +291,8 @@ def build(project: Project, *, pack: str | None = None, period: str | None = Non
         open_reference(project.root)  # a broken reference.docx fails before any PDF is drawn
     unchanged = _unchanged_packs(cache, inputs, targets, formats)
     prepared = [prepare(project, target) for target in targets if target not in unchanged]
-    keys = cache_keys(project, prepared, formats, cache)
+    templates = templates_digest(project.root) if cache.enabled else None
+    keys = cache_keys(project, prepared, formats, cache, templates)
     hits = {name: data for name, key in keys.items() if (data := cache.get(key)) is not None}
     if pool is None:
         to_draw = sum(item.target.file_name("pdf") not in hits for item in prepared)
@@ -301,7 +304,7 @@ def build(project: Project, *, pack: str | None = None, period: str | None = Non
     for kept in unchanged.values():
         rendered.update((name, data) for name, (_, data) in kept.items())
     order = [target.file_name(fmt) for target in targets for fmt in formats]
-    if _store(project, prepared, formats, cache, keys, rendered, hits) and inputs is not None \
+    if _store(project, cache, templates, keys, rendered, hits) and inputs is not None \
             and Inputs.read(project.root, pack, period, formats) == inputs:
         _remember(cache, inputs, targets, formats, keys, rendered,
                   {target: {name: key for name, (key, _) in kept.items()}

@@ -224,17 +224,25 @@ def test_the_canonical_form_names_types() -> None:
 
 def test_two_packs_of_a_project_have_different_keys(small: Path) -> None:
     from csp_report.build import cache_keys, choose_targets, prepare
+    from csp_report.render_keys import templates_digest
 
     project = open_project(small)
     prepared = [prepare(project, target) for target in choose_targets(project, None, None)]
     cache = RenderCache(small)
-    keys = cache_keys(project, prepared, ("pdf", "docx"), cache)
-    assert len(set(keys.values())) == 4
-    assert cache_keys(project, prepared, ("pdf", "docx"), cache) == keys
+
+    def keys_now() -> dict[str, str]:
+        return cache_keys(project, prepared, ("pdf", "docx"), cache, templates_digest(small))
+
+    keys = keys_now()
+    assert len(set(keys.values())) == 4 and "" not in keys.values()
+    assert keys_now() == keys
     (small / "templates").mkdir()
+    assert set(keys_now().values()).isdisjoint(keys.values())  # an empty folder: a change
     (small / "templates/extra.css").write_text("p {}")  # a file WeasyPrint could fetch
-    assert set(cache_keys(project, prepared, ("pdf", "docx"), cache).values()).isdisjoint(
-        keys.values())
+    with_file = keys_now()
+    assert set(with_file.values()).isdisjoint(keys.values())
+    (small / "templates/extra.css").write_text("p {} ")
+    assert set(keys_now().values()).isdisjoint(with_file.values())
 
 
 # --------------------------------------------------------------------------- builds
