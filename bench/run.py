@@ -418,18 +418,19 @@ _VALUE = re.compile(r"(?m)^(\s+value: )(\d+)$")
 
 
 def edited_measure(root: Path) -> tuple[str, Path]:
-    """The pack and file of the first measure (by name) with a whole `value:` to change."""
+    """The pack and file of the first measure (by name) whose figures are whole numbers with
+    no year to date beside them: its latest quarter's figure can change on its own."""
     for path in sorted((root / "data/measures").glob("*/*.yaml")):
-        if _VALUE.search(path.read_text(encoding="utf-8")):
+        text = path.read_text(encoding="utf-8")
+        if _VALUE.search(text) and "ytd" not in text:
             return path.parent.name, path
     raise SystemExit(f"no measure of {root} has a whole number to edit")
 
 
 def edit_figure(path: Path, run: int) -> None:
-    """Give the measure's first figure a value no earlier run gave it (so nothing is cached)."""
+    """Give the measure's latest figure a value no earlier run gave it (nothing is cached)."""
     text = path.read_text(encoding="utf-8")
-    found = _VALUE.search(text)
-    assert found is not None
+    found = list(_VALUE.finditer(text))[-1]
     new = 1000 + run if int(found[2]) != 1000 + run else 2000 + run
     path.write_text(text[:found.start(2)] + str(new) + text[found.end(2):], encoding="utf-8")
 
@@ -445,7 +446,7 @@ def measure_edit_loop(root: Path, runs: int, work: Path,
     out = work / f"edit-out-{root.name}"
     build = [PYTHON, "-m", "csp_report", "build", str(root), "--out", str(out)]
     steps = [("full", build), ("same", build), ("edit", build),
-             ("alone", build[:4] + ["--pack", pack, "--no-cache", "--out", str(work / "alone")])]
+             ("alone", build[:5] + ["--pack", pack, "--no-cache", "--out", str(work / "alone")])]
     for run in range(1, runs + 1):
         log(f"  edit loop on {root.name}, run {run}/{runs}")
         seconds: dict[str, float] = {}
@@ -453,8 +454,12 @@ def measure_edit_loop(root: Path, runs: int, work: Path,
             if name == "full":
                 shutil.rmtree(root / ".csp-cache", ignore_errors=True)
             if name == "edit":
+                before = {p.name: p.read_bytes() for p in out.glob(f"{pack}-*")}
                 edit_figure(measure, run)
             done = run_process(args, cwd=work)
+            if name == "edit" and not done.returncode and before == {
+                    p.name: p.read_bytes() for p in out.glob(f"{pack}-*")}:
+                figures[name].note = "FAILED: the edit changed no file"
             if done.returncode:
                 figures[name].note = f"FAILED: {done.stderr.strip()[-60:]}"
                 continue
