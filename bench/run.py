@@ -3,6 +3,7 @@
 Usage (from the repository root):
 
     .venv/bin/python bench/run.py [--runs N] [--sizes 40,400,1000] [--quick] [--keep DIR]
+                                  [--edit-runs N] [--edit-sizes example,40] [--edit-only]
 
 For each size it generates a synthetic project (bench/generate.py: two packs, one `activity`
 and one `tracker`, four quarters 2016-17-Q1..Q4, a realistic mix of units, series, missing
@@ -52,9 +53,18 @@ reload event and then the redrawn print HTML of that pack served with the new fi
 median (min-max) of --preview-edits edits (default 10; target < 0.5 s). `--preview-only`
 measures only that (a few seconds).
 
---quick is one run of sizes 40 and 400. Defaults take a while (about 25 minutes on a
-2-core machine, most of it the 1,000-measure PDFs). Nothing in the repository is written:
-projects and outputs go to a temporary folder (or --keep DIR).
+The edit loop (the render cache, PROJECT/.csp-cache): on a copy of the repository's data/
+and on synthetic projects (--edit-sizes, default example,40), run after run in turn: a full
+build with the cache emptied first, a rebuild with nothing changed, a rebuild after one figure
+of one measure was changed (a value no earlier run gave it), and that measure's pack alone
+built with --no-cache; medians of --edit-runs runs (default 5) and each run's ratios:
+nothing changed / full (target at most 0.2) and one edit / that pack alone (target at most
+1). --edit-only runs the edit loop alone. Every other build above is run with --no-cache, so
+that it measures a whole build each time.
+
+--quick is one run of sizes 40 and 400 (and one of the edit loop). Defaults take a while
+(about 25 minutes on a 2-core machine, most of it the 1,000-measure PDFs). Nothing in the
+repository is written: projects and outputs go to a temporary folder (or --keep DIR).
 """
 
 from __future__ import annotations
@@ -66,6 +76,7 @@ import importlib.util
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -272,7 +283,8 @@ def measure_size(measures: int, runs: int, work: Path, log: Callable[[str], None
         del prepared, project
 
         log(f"  {measures} measures, run {run}/{runs}: build subprocess")
-        args = [PYTHON, "-m", "csp_report", "build", str(root), "--out", str(out_dir)]
+        args = [PYTHON, "-m", "csp_report", "build", str(root), "--out", str(out_dir),
+                "--no-cache"]
         if not has_docx:
             args += ["--format", "pdf"]
         built = run_process(args, cwd=work)
@@ -283,7 +295,7 @@ def measure_size(measures: int, runs: int, work: Path, log: Callable[[str], None
 
         log(f"  {measures} measures, run {run}/{runs}: pdf build subprocess")
         record(figures["pdf_build"], figures["pdf_build_rss"], run_process(
-            [PYTHON, "-m", "csp_report", "build", str(root), "--format", "pdf",
+            [PYTHON, "-m", "csp_report", "build", str(root), "--no-cache", "--format", "pdf",
              "--out", str(pdf_dir)], cwd=work))
 
         log(f"  {measures} measures, run {run}/{runs}: WeasyPrint alone")
@@ -365,7 +377,7 @@ def measure_seed(times: int, work: Path,
     formats = "pdf+docx" if has_docx else "pdf only (DOCX n/a)"
     figure, rss, cpu = Figure(), Figure(), Figure()
     out = work / "seed"
-    args = [PYTHON, "-m", "csp_report", "build", "--out", str(out)]
+    args = [PYTHON, "-m", "csp_report", "build", "--no-cache", "--out", str(out)]
     if not has_docx:
         args += ["--format", "pdf"]
     for _ in range(times):
@@ -397,6 +409,90 @@ def measure_chain(times: int) -> tuple[Figure, Figure]:
     rendered = Figure([timed(render_pdf, largest.html, project.root, largest.epoch)
                        for _ in range(times)])
     return imported, rendered
+
+
+# --------------------------------------------------------------------------- edit loop
+
+EDIT_ROWS = [
+    ("full", "full build, cold cache"),
+    ("same", "rebuild, nothing changed"),
+    ("edit", "rebuild, one measure of one pack edited"),
+    ("alone", "that pack alone (--pack, --no-cache)"),
+    ("same/full", "  nothing changed / full (target <= 0.2)"),
+    ("edit/alone", "  one edit / that pack alone (target <= 1)"),
+]
+
+_VALUE = re.compile(r"(?m)^(\s+value: )(\d+)$")
+
+
+def edited_measure(root: Path) -> tuple[str, Path]:
+    """The pack and file of the first measure (by name) whose figures are whole numbers with
+    no year to date beside them: its latest quarter's figure can change on its own."""
+    for path in sorted((root / "data/measures").glob("*/*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        if _VALUE.search(text) and "ytd" not in text:
+            return path.parent.name, path
+    raise SystemExit(f"no measure of {root} has a whole number to edit")
+
+
+def edit_figure(path: Path, run: int) -> None:
+    """Give the measure's latest figure a value no earlier run gave it (nothing is cached)."""
+    text = path.read_text(encoding="utf-8")
+    found = list(_VALUE.finditer(text))[-1]
+    new = 1000 + run if int(found[2]) != 1000 + run else 2000 + run
+    path.write_text(text[:found.start(2)] + str(new) + text[found.end(2):], encoding="utf-8")
+
+
+def measure_edit_loop(root: Path, runs: int, work: Path,
+                      log: Callable[[str], None]) -> dict[str, Figure]:
+    """The loop of a user who edits a figure and rebuilds: a full build with no cache yet,
+    a rebuild with nothing changed, a rebuild after one figure of one pack changed and, to
+    compare it with, that pack alone built from nothing; the four in turn, run after run, so
+    that a change in the machine's speed falls on all alike. Ratios are of each run's pair."""
+    figures = {key: Figure() for key, _ in EDIT_ROWS}
+    pack, measure = edited_measure(root)
+    out = work / f"edit-out-{root.name}"
+    build = [PYTHON, "-m", "csp_report", "build", str(root), "--out", str(out)]
+    steps = [("full", build), ("same", build), ("edit", build),
+             ("alone", build[:5] + ["--pack", pack, "--no-cache", "--out", str(work / "alone")])]
+    for run in range(1, runs + 1):
+        log(f"  edit loop on {root.name}, run {run}/{runs}")
+        seconds: dict[str, float] = {}
+        for name, args in steps:
+            if name == "full":
+                shutil.rmtree(root / ".csp-cache", ignore_errors=True)
+            if name == "edit":
+                before = {p.name: p.read_bytes() for p in out.glob(f"{pack}-*")}
+                edit_figure(measure, run)
+            done = run_process(args, cwd=work)
+            if name == "edit" and not done.returncode and before == {
+                    p.name: p.read_bytes() for p in out.glob(f"{pack}-*")}:
+                figures[name].note = "FAILED: the edit changed no file"
+            if done.returncode:
+                figures[name].note = f"FAILED: {done.stderr.strip()[-60:]}"
+                continue
+            seconds[name] = done.seconds
+            figures[name].values.append(done.seconds)
+        for ratio in ("same/full", "edit/alone"):
+            top, bottom = ratio.split("/")
+            if top in seconds and bottom in seconds:
+                figures[ratio].values.append(seconds[top] / seconds[bottom])
+    return figures
+
+
+def print_edit_loop(loops: dict[str, dict[str, Figure]], runs: int) -> None:
+    if not loops:
+        return
+    label_width = max(len(label) for _, label in EDIT_ROWS) + 2
+    width = 24
+    print(f"\nEdit loop (the render cache): median (min-max) of {runs} runs in turn, wall s")
+    heading = "project".ljust(label_width) + "".join(f"{name:>{width}}" for name in loops)
+    print(heading)
+    print("-" * len(heading))
+    for key, label in EDIT_ROWS:
+        unit = "x" if "/" in key else "s"
+        print(label.ljust(label_width) + "".join(
+            f"{show(figures[key], unit):>{width}}" for figures in loops.values()))
 
 
 # --------------------------------------------------------------------------- printing
@@ -596,7 +692,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="edits timed for the preview's save-to-reload (default 10)")
     parser.add_argument("--preview-only", action="store_true",
                         help="measure only the preview's save-to-reload")
+    parser.add_argument("--edit-runs", type=int, default=5,
+                        help="runs of the edit loop (default 5; 1 with --quick)")
+    parser.add_argument("--edit-sizes", default="example,40",
+                        help="projects of the edit loop: 'example' (the repository's data/) "
+                             "and measure counts (default example,40)")
+    parser.add_argument("--edit-only", action="store_true", help="run the edit loop alone")
     options = parser.parse_args(argv)
+    edit_runs = 1 if options.quick else max(1, options.edit_runs)
     runs = 1 if options.quick else max(1, options.runs)
     sizes = [40, 400] if options.quick else [int(s) for s in options.sizes.split(",") if s]
 
@@ -617,6 +720,19 @@ def main(argv: list[str] | None = None) -> int:
         preview_event, preview_page = measure_preview(max(1, options.preview_edits), work)
         if options.preview_only:
             print_preview(preview_event, preview_page)
+            return 0
+        loops = {}
+        for name in [n for n in options.edit_sizes.split(",") if n]:
+            log(f"edit loop: {name}")
+            if name == "example":
+                root = work / "example"
+                shutil.rmtree(root, ignore_errors=True)
+                shutil.copytree(REPO / "data", root / "data")
+            else:
+                root = generate_project(work / f"edit-{name}", int(name))
+            loops[name] = measure_edit_loop(root, edit_runs, work, log)
+        if options.edit_only:
+            print_edit_loop(loops, edit_runs)
             return 0
         log("timing --help")
         helps = measure_help(5)
@@ -646,6 +762,7 @@ def main(argv: list[str] | None = None) -> int:
               f"  / {CORES} = {seed_cpu.median / CORES:.2f} s")
     print_preview(preview_event, preview_page)
     print_table(results, runs)
+    print_edit_loop(loops, edit_runs)
     print("\nTargets")
     for result in results:
         if result.measures != 1000:

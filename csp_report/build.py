@@ -15,6 +15,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import Cache, NoCache
 from .compute.measures import compute
 from .errors import TemplateProblem, UsageError, relative
 from .formats import DEFAULT_FORMATS, FORMATS, extension
@@ -22,11 +23,14 @@ from .layout import layout
 from .layout.document import Document
 from .model.periods import Period
 from .model.project import Project
+from .render import parts
 from .render.html import render_html
 from .render.parts import plan_parts, size
 from .render.pool import RenderPool, result
 from .render.resources import check_html
 from .render.split import SplitRender
+from .render_keys import templates_digest
+from .replay import Inputs
 from .write import check_targets, write_all
 
 Progress = Callable[[str], None]
@@ -154,24 +158,27 @@ def draw_web(project: Project, item: Prepared) -> str:
 
 
 def render_all(project: Project, prepared: list[Prepared], formats: Sequence[str],
-               pool: RenderPool, progress: Progress) -> dict[str, bytes]:
+               pool: RenderPool, progress: Progress, cache: Cache | None = None,
+               done: dict[str, bytes] | None = None) -> dict[str, bytes]:
     """Every format of every pack, by file name. PDFs go to the pool, largest first (a large
-    pack in parts, render/split.py), while this process draws the DOCX files once a core is
-    free of PDF work."""
+    pack in parts, render/split.py, each part kept in `cache`), while this process draws the
+    DOCX files once a core is free of PDF work. Files in `done` (taken from the cache) are
+    not drawn again."""
+    rendered: dict[str, bytes] = dict(done or {})
     pdfs: dict[str, Future[bytes]] = {}
     splits: dict[str, SplitRender] = {}
     if "pdf" in formats:
-        splits, pdfs = _start_pdfs(project, prepared, pool, progress)
+        to_draw = [item for item in prepared if item.target.file_name("pdf") not in rendered]
+        splits, pdfs = _start_pdfs(project, to_draw, pool, progress, cache or NoCache())
     if "docx" in formats:
         pool.wait_for_a_free_core([*pdfs.values(), *(future for split in splits.values()
                                                     for future in split.pending())])
-    rendered: dict[str, bytes] = {}
     for item in prepared:
         if "html" in formats:
             rendered[item.target.file_name("html")] = item.html.encode("utf-8")
         if "web" in formats:
             rendered[item.target.file_name("web")] = draw_web(project, item).encode("utf-8")
-        if "docx" in formats:
+        if "docx" in formats and item.target.file_name("docx") not in rendered:
             from .render.docx import render_docx
 
             progress(item.target.file_name("docx"))
@@ -184,7 +191,8 @@ def render_all(project: Project, prepared: list[Prepared], formats: Sequence[str
 
 
 def _start_pdfs(project: Project, prepared: list[Prepared], pool: RenderPool,
-                progress: Progress) -> tuple[dict[str, SplitRender], dict[str, Future[bytes]]]:
+                progress: Progress,
+                cache: Cache) -> tuple[dict[str, SplitRender], dict[str, Future[bytes]]]:
     """Start every PDF render, the largest first: a large pack as parts, the rest whole."""
     splits: dict[str, SplitRender] = {}
     pdfs: dict[str, Future[bytes]] = {}
@@ -198,7 +206,7 @@ def _start_pdfs(project: Project, prepared: list[Prepared], pool: RenderPool,
                                                            item, project.root)))
         else:
             splits[name] = SplitRender(plan, project.root, item.epoch, pool.submit,
-                                       pool.workers)
+                                       pool.workers, cache)
             jobs += splits[name].jobs()
     for _size, start in sorted(jobs, key=lambda job: -job[0]):
         start()
@@ -212,33 +220,132 @@ def _start_whole(pdfs: dict[str, Future[bytes]], name: str, pool: RenderPool, it
     pdfs[name] = pool.pdf(item.html, root, item.epoch)
 
 
+def cache_keys(project: Project, prepared: list[Prepared], formats: Sequence[str],
+               cache: Cache, templates: bytes | None) -> dict[str, str]:
+    """The cache key of each PDF and DOCX to draw, by file name, given the digest of the
+    project's templates/; none without one (a folder that cannot be read whole)."""
+    from .render_keys import docx_key, pdf_key
+
+    keys: dict[str, str] = {}
+    if templates is None or not cache.enabled:
+        return keys
+    for item in prepared:
+        if "pdf" in formats:
+            keys[item.target.file_name("pdf")] = pdf_key(cache, item.html, templates, item.epoch)
+        if "docx" in formats:
+            keys[item.target.file_name("docx")] = docx_key(cache, item.document, project.root,
+                                                           templates)
+    return keys
+
+
+def _store(project: Project, cache: Cache, templates: bytes | None, keys: dict[str, str],
+           rendered: dict[str, bytes], hits: dict[str, bytes]) -> bool:
+    """Put what was drawn into the cache, unless the templates changed during the build (a
+    file drawn with the new ones must not be kept under the old ones' key)."""
+    from .render_keys import templates_digest
+
+    if not cache.enabled or templates is None or templates_digest(project.root) != templates:
+        return False
+    for name, key in keys.items():
+        if name not in hits:
+            cache.put(key, rendered[name])
+    return True
+
+
+def _remember(cache: Cache, inputs: Inputs, targets: list[Target], formats: Sequence[str],
+              keys: dict[str, str], rendered: dict[str, bytes],
+              unchanged: dict[Target, dict[str, str]], notices: list[str]) -> None:
+    """Keep each pack's list of files under its inputs' key, and the build's under the whole
+    project's, so that the next build skips what did not change; the files that have no
+    render key (HTML, web edition) are kept by their content."""
+    from .replay import content_key, remember
+
+    everything: dict[str, str] = {}
+    for target in targets:
+        names = [target.file_name(fmt) for fmt in formats]
+        for name in names:
+            key = unchanged.get(target, {}).get(name) or keys.get(name)
+            if key is None:
+                key = content_key(cache, rendered[name])
+                cache.put(key, rendered[name])
+            everything[name] = key
+        if target not in unchanged:
+            remember(cache, inputs.pack_key(cache, target.pack_id, target.period.id),
+                     {name: everything[name] for name in names}, [])
+    remember(cache, inputs.build_key(cache), everything, notices)
+
+
+def _unchanged_packs(cache: Cache, inputs: Inputs | None, targets: list[Target],
+                     formats: Sequence[str]) -> dict[Target, dict[str, tuple[str, bytes]]]:
+    """The files of each pack whose input files are as when its files were kept."""
+    from .replay import files
+
+    found: dict[Target, dict[str, tuple[str, bytes]]] = {}
+    if inputs is None or not cache.enabled:
+        return found
+    for target in targets:
+        kept = files(cache, inputs.pack_key(cache, target.pack_id, target.period.id))
+        if kept is not None and set(kept[0]) == {target.file_name(f) for f in formats}:
+            found[target] = kept[0]
+    return found
+
+
 def build(project: Project, *, pack: str | None = None, period: str | None = None,
           formats: Sequence[str] = DEFAULT_FORMATS, out: Path | None = None,
           progress: Progress | None = None, pool: RenderPool | None = None,
-          notice: Progress | None = None) -> list[Path]:
+          notice: Progress | None = None, cache: Cache | None = None,
+          inputs: Inputs | None = None) -> list[Path]:
     """Build packs into `out` (default PROJECT/output) and return the files written.
 
     Pass a started RenderPool to reuse its workers (the CLI starts one before loading data);
-    `notice` hears about packs skipped for having no data for the period asked for.
+    `notice` hears about packs skipped for having no data for the period asked for. With a
+    `cache` (a RenderCache), a PDF or DOCX drawn before from the same input is taken from it
+    instead of being drawn again, and what is drawn is kept in it. With `inputs`, the digests
+    of the project's files taken before it was loaded (replay.Inputs.read), a pack whose
+    files did not change is not even laid out, and the build's lists of files are kept for
+    the next build (only when no file changed during the build).
     """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"unknown format '{unknown[0]}'; choose from {', '.join(FORMATS)}")
+    cache = cache if cache is not None else NoCache()
     out_dir = out if out is not None else project.root / "output"
     report = progress or (lambda _message: None)
-    targets = choose_targets(project, pack, period, notice)
+    notices: list[str] = []
+
+    def tell(message: str) -> None:
+        notices.append(message)
+        if notice is not None:
+            notice(message)
+
+    targets = choose_targets(project, pack, period, tell)
     # What can be checked cheaply is checked before the slow rendering starts.
     check_targets(out_dir / target.file_name(fmt) for target in targets for fmt in formats)
     if "docx" in formats:
         from .render.docx_setup import open_reference
 
         open_reference(project.root)  # a broken reference.docx fails before any PDF is drawn
-    prepared = [prepare(project, target) for target in targets]
+    unchanged = _unchanged_packs(cache, inputs, targets, formats)
+    prepared = [prepare(project, target) for target in targets if target not in unchanged]
+    templates = templates_digest(project.root) if cache.enabled else None
+    keys = cache_keys(project, prepared, formats, cache, templates)
+    hits = {name: data for name, key in keys.items() if (data := cache.get(key)) is not None}
     if pool is None:
-        workers = 1 if len(prepared) < 2 or "pdf" not in formats else None
+        to_draw = [item for item in prepared if item.target.file_name("pdf") not in hits]
+        # one pack draws on one core, unless it is large enough to be drawn in parts
+        alone = len(to_draw) < 2 and all(len(i.html) < parts.SPLIT_FROM_HTML_CHARACTERS
+                                         for i in to_draw)
+        workers = 1 if alone or "pdf" not in formats else None
         with RenderPool(workers) as own_pool:
-            rendered = render_all(project, prepared, formats, own_pool, report)
+            rendered = render_all(project, prepared, formats, own_pool, report, cache, hits)
     else:
-        rendered = render_all(project, prepared, formats, pool, report)
-    order = [(item.target.file_name(fmt)) for item in prepared for fmt in formats]
+        rendered = render_all(project, prepared, formats, pool, report, cache, hits)
+    for kept in unchanged.values():
+        rendered.update((name, data) for name, (_, data) in kept.items())
+    order = [target.file_name(fmt) for target in targets for fmt in formats]
+    if _store(project, cache, templates, keys, rendered, hits) and inputs is not None \
+            and Inputs.read(project.root, pack, period, formats) == inputs:
+        _remember(cache, inputs, targets, formats, keys, rendered,
+                  {target: {name: key for name, (key, _) in kept.items()}
+                   for target, kept in unchanged.items()}, notices)
     return write_all({out_dir / name: rendered[name] for name in order})

@@ -120,13 +120,29 @@ class _Progress:
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
               help="Output format; repeat for several (default: pdf and docx).")
 @click.option("--out", type=_Folder(), help="Output folder (default: PROJECT_DIR/output).")
+@click.option("--no-cache", is_flag=True,
+              help="Draw everything afresh; neither read nor write PROJECT_DIR/.csp-cache.")
 @reports_errors
 def build(project_dir: Path, pack: str | None, period: str | None, formats: tuple[str, ...],
-          out: Path | None) -> None:
+          out: Path | None, no_cache: bool) -> None:
     """Build the board packs of PROJECT_DIR into output/."""
+    from .cache import RenderCache
     from .render.pool import RenderPool
+    from .replay import Inputs, replay
 
     chosen = formats or DEFAULT_FORMATS
+    cache = None if no_cache else RenderCache(project_dir)
+    inputs = Inputs.read(project_dir, pack, period, chosen) if cache else None
+    # Nothing changed since a build with these options: its files, from the cache.
+    replayed = replay(cache, inputs.build_key(cache), out or project_dir / "output") \
+        if cache and inputs else None
+    if replayed is not None:
+        written, notices = replayed
+        for message in notices:
+            click.echo(message, err=True)
+        for path in written:
+            click.echo(f"wrote {path}")
+        return
     # The workers start importing WeasyPrint first thing, while this process imports the rest
     # of the library and reads and checks the data.
     with RenderPool(None if "pdf" in chosen else 1) as pool:
@@ -136,7 +152,8 @@ def build(project_dir: Path, pack: str | None, period: str | None, formats: tupl
         project = api.open_project(project_dir)
         written = build_packs(project, pack=pack, period=period, formats=chosen, out=out,
                               progress=_Progress(), pool=pool,
-                              notice=lambda message: click.echo(message, err=True))
+                              notice=lambda message: click.echo(message, err=True),
+                              cache=cache, inputs=inputs)
     for path in written:
         click.echo(f"wrote {path}")
 

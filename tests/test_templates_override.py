@@ -111,3 +111,29 @@ def test_each_template_is_compiled_once_and_an_edit_is_seen(tmp_path: Path,
     assert "{{" in default_text
     copied.write_text("Our own summary.", encoding="utf-8")
     assert sentences.env.get_template("sentences/summary.txt").render() == "Our own summary."
+
+
+def test_a_template_is_compiled_once_yet_edits_and_new_overrides_are_seen(
+        tmp_path: Path) -> None:
+    from tests.projects import document
+
+    root = make_project(tmp_path, REPORT, {"p/a.yaml": MEASURE})
+
+    def headings() -> list[str]:
+        doc = document(root, "p", "2022-23-Q1")
+        return [b.text for page in doc.pages for b in page.blocks if hasattr(b, "level")]
+
+    from csp_report.templating import text_environment
+
+    env = text_environment(root)
+    default = env.get_template("sentences/section-heading.txt")
+    assert env.get_template("sentences/section-heading.txt") is default  # not compiled again
+    assert "Area: Crime" not in headings()
+    path = root / "templates/sentences/section-heading.txt"
+    path.parent.mkdir(parents=True)
+    path.write_text("Area: {{ title }}\n", encoding="utf-8")  # a new override
+    assert "Area: Crime" in headings()
+    path.write_text("Zone: {{ title }}\n", encoding="utf-8")  # edited (size differs too)
+    assert "Zone: Crime" in headings()
+    path.unlink()
+    assert "Area: Crime" not in headings() and "Zone: Crime" not in headings()

@@ -9,8 +9,10 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+from ..cache import Cache, NoCache
 from ..errors import BuildError
 from ..layout.document import Document
+from ..render_keys import serialise, templates_digest
 from .parts import PartsPlan, furniture_html, size
 from .pdf import RenderedPart, render_part
 from .pool import result
@@ -45,9 +47,14 @@ class SplitRender:
     contents and the page furniture once the page numbers are known, and joins it all."""
 
     def __init__(self, plan: PartsPlan, project_root: Path, epoch: int, submit: Submit,
-                 workers: int) -> None:
-        self.plan, self.root, self.epoch, self.submit = plan, project_root, epoch, submit
+                 workers: int, cache: Cache | None = None) -> None:
+        self.plan, self.root, self.epoch, self._submit = plan, project_root, epoch, submit
         self.workers = workers
+        # Each part is kept in the cache by its own content, so that a pack edited in one
+        # section draws that section again, not the pack.
+        self.cache: Cache = cache or NoCache()
+        self.templates = templates_digest(project_root) if self.cache.enabled else None
+        self._drawn: list[tuple[str, Future[RenderedPart]]] = []
         self.futures: list[Future[RenderedPart] | None] = [None] * len(plan.parts)
         self.sizes = [size(part) for part in plan.parts]
         self.size = sum(self.sizes)
@@ -61,11 +68,32 @@ class SplitRender:
         return [(self.sizes[index], lambda index=index: self._start(index))  # type: ignore
                 for index in range(len(self.plan.parts))]
 
+    def submit(self, kind: str, document: Document, extra: str, work: Callable[..., Any],
+               *args: Any) -> Future[RenderedPart]:
+        """`work(*args)` from the cache if a part of this `kind`, `document` and `extra` was
+        drawn before, else by a worker (and kept once the pack is joined)."""
+        key = None
+        if self.templates is not None:
+            key = self.cache.key("pdf-part", kind, serialise(document), extra, self.templates,
+                                 str(self.epoch))
+            data = self.cache.get(key)
+            part = RenderedPart.from_bytes(data) if data is not None else None
+            if part is not None:
+                future: Future[RenderedPart] = Future()
+                future.set_result(part)
+                return future
+        future = self._submit(work, *args)
+        if key is not None:
+            self._drawn.append((key, future))
+        return future
+
     def _start(self, index: int) -> None:
-        part = self.plan.parts[index]
-        self.futures[index] = self.submit(draw_front_part, part, self.plan.targets, None,
-                                          self.root, self.epoch) if index == 0 else \
-            self.submit(draw_body_part, part, index, self.root, self.epoch)
+        part, targets = self.plan.parts[index], self.plan.targets
+        self.futures[index] = self.submit(
+            "front", part, "\n".join(targets), draw_front_part, part, targets, None,
+            self.root, self.epoch) if index == 0 else \
+            self.submit("body", part, str(index), draw_body_part, part, index, self.root,
+                        self.epoch)
 
     def pending(self) -> list[Future[RenderedPart]]:
         return [future for future in self.futures if future is not None]
@@ -89,10 +117,13 @@ class SplitRender:
             Future[RenderedPart], list[Future[RenderedPart]]]:
         """The contents with its page numbers, and the page furniture of every page."""
         offsets = [0]
-        for part in parts:
-            offsets.append(offsets[-1] + part.pages)
-        front = self.submit(draw_front_part, self.plan.parts[0], self.plan.targets,
-                            self._numbers(parts, offsets), self.root, self.epoch)
+        for drawn in parts:
+            offsets.append(offsets[-1] + drawn.pages)
+        front_part, targets = self.plan.parts[0], self.plan.targets
+        numbers = self._numbers(parts, offsets)
+        front = self.submit("front", front_part, "\n".join([*targets, "", *numbers]),
+                            draw_front_part, front_part, targets, numbers, self.root,
+                            self.epoch)
         return front, self._furniture(offsets[-1])
 
     def result(self) -> bytes:
@@ -110,19 +141,32 @@ class SplitRender:
             drawn: RenderedPart = result(front)
             pieces = [result(piece).pdf for piece in furniture]
             if drawn.pages == parts[0].pages:
-                return join_apart([drawn, *parts[1:]], pieces, self.plan.targets)
+                joined = join_apart([drawn, *parts[1:]], pieces, self.plan.targets)
+                self._keep()
+                return joined
             parts[0] = drawn
             front, furniture = self._draw_numbered(parts)
         raise BuildError("the contents pages would not settle on a length")
+
+    def _keep(self) -> None:
+        """Put the parts drawn into the cache, unless the templates changed meanwhile (a part
+        drawn with new templates must not be kept under the old ones' key)."""
+        if self.templates is None or templates_digest(self.root) != self.templates:
+            return
+        for key, future in self._drawn:
+            if future.done() and future.exception() is None:
+                self.cache.put(key, future.result().to_bytes())
 
     def _furniture(self, total: int) -> list[Future[RenderedPart]]:
         """The page furniture of every page, in one piece per worker (drawing it costs about
         as much a page as a section's page, and it waits for every part)."""
         plain = dataclasses.replace(self.plan.document, pages=())
         size = -(-total // self.workers)
-        return [self.submit(draw_furniture, plain, range(start, min(start + size, total + 1)),
-                            total, self.root, self.epoch)
-                for start in range(1, total + 1, size)]
+        pieces = [range(start, min(start + size, total + 1))
+                  for start in range(1, total + 1, size)]
+        return [self.submit("furniture", plain, f"{piece.start} {piece.stop} {total}",
+                            draw_furniture, plain, piece, total, self.root, self.epoch)
+                for piece in pieces]
 
     def _numbers(self, parts: list[RenderedPart], offsets: list[int]) -> tuple[str, ...]:
         """The page number each contents entry points at, as the pack prints it."""
