@@ -244,3 +244,45 @@ def test_a_join_that_fails_is_a_build_error_naming_the_cause() -> None:
         join_apart([broken], [b"%PDF-1.7 nor this"], [])
     assert str(caught.value).startswith("joining the parts of a PDF failed: ")
     assert "Traceback" not in str(caught.value)
+
+
+def test_editing_one_section_draws_that_part_alone_again(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts are the unit of caching: after an edit to one theme's commentary only that
+    theme's part is drawn again; the joined PDF equals one drawn without the cache."""
+    from csp_report.cache import RenderCache
+
+    root = make_sectioned_project(tmp_path / "project", sections=4, per_section=14)
+    monkeypatch.setattr(parts, "SPLIT_FROM_HTML_CHARACTERS", 0)
+    monkeypatch.setattr(parts, "SMALLEST_PART_CHARACTERS", 0)
+    drawn: list[tuple[str, object]] = []
+    submit = RenderPool.submit
+
+    def recording(self: RenderPool, work: Any, *args: Any) -> Any:
+        drawn.append((work.__name__, args[1] if work.__name__ == "draw_body_part" else None))
+        return submit(self, work, *args)
+
+    monkeypatch.setattr(RenderPool, "submit", recording)
+
+    def build_pdf(out: str, cache: bool = True) -> bytes:
+        with RenderPool(2) as pool:
+            build(open_project(root), formats=("pdf",), out=tmp_path / out, pool=pool,
+                  cache=RenderCache(root) if cache else None)
+        return (tmp_path / out / PDF).read_bytes()
+
+    build_pdf("first")
+    assert sorted(name for name, _ in drawn) == [
+        "draw_body_part"] * 6 + ["draw_front_part"] * 2 + ["draw_furniture"] * 2
+    measure = root / "data/measures/targets/3.5.yaml"
+    measure.write_text(measure.read_text(encoding="utf-8").replace(
+        "to plan joint patrols", "to plan joint patrols with the fire service"),
+        encoding="utf-8")
+    drawn.clear()
+    edited = build_pdf("second")
+    theme_3 = 5  # part 0 the cover and contents, 1 the summary, 2 the key, 3 theme 1
+    assert drawn == [("draw_body_part", theme_3)]
+    drawn.clear()
+    assert build_pdf("uncached", cache=False) == edited
+    assert b"fire service" not in edited  # compressed, but the text is there:
+    assert "with the fire service" in " ".join(
+        page.extract_text() for page in PdfReader(tmp_path / "second" / PDF).pages)
