@@ -197,10 +197,15 @@ def _start_pdfs(project: Project, prepared: list[Prepared], pool: RenderPool,
     splits: dict[str, SplitRender] = {}
     pdfs: dict[str, Future[bytes]] = {}
     jobs: list[tuple[int, Callable[[], object]]] = []
+    # A pack is drawn in parts only when it would otherwise hold the build up: when it is
+    # more than a core's fair share of all the drawing (else the packs side by side keep
+    # every core busy, and parts would only add their cost).
+    share = sum(len(item.html) for item in prepared) / max(1, pool.workers)
     for item in prepared:
         name = item.target.file_name("pdf")
         progress(name)
-        plan = plan_parts(item.document, item.html, project.root, pool.workers)
+        plan = plan_parts(item.document, item.html, project.root, pool.workers) \
+            if len(item.html) > share else None
         if plan is None:
             jobs.append((size(item.document), functools.partial(_start_whole, pdfs, name, pool,
                                                            item, project.root)))
