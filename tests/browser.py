@@ -138,3 +138,16 @@ class Browser:
 
 def in_ci() -> bool:
     return os.environ.get("CI") == "true"
+
+
+def require(what: str) -> None:
+    """Skip a browser test where the browser is not installed, but fail it in CI (where
+    setup.sh installs it): a browser test must never pass by being skipped there."""
+    import pytest
+
+    needs = missing()
+    if needs:
+        message = f"{what} need{'s' if what.endswith('test') else ''} " + ", ".join(needs)
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)

@@ -384,12 +384,7 @@ def test_a_real_browser_reloads_into_the_change_and_out_of_a_problem(root: Path)
 
     from tests import browser
 
-    needs = browser.missing()
-    if needs:
-        message = "the browser test needs " + ", ".join(needs)
-        if browser.in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
+    browser.require("the browser test")
     chromium = browser.Browser()
     try:
         with running(root) as preview:

@@ -64,12 +64,7 @@ def test_web_cells_are_the_pdf_html_and_docx_cells(editions: Path, project: str,
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[browser.Browser]:
     """One headless Chromium for every pack."""
-    needs = browser.missing()
-    if needs:
-        message = "the browser tests need " + ", ".join(needs)
-        if browser.in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
+    browser.require("the browser tests")
     session = browser.Browser()
     try:
         yield session
