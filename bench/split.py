@@ -14,7 +14,8 @@ On a synthetic project (bench/generate.py, seeded) it prints:
 2. From those measured times, the modelled wall time of that pack on 1, 2, 4 and 8 cores: the
    first round scheduled largest first on the cores (as the build schedules it), then the
    second round (the contents, and the furniture in one piece per core), then the join.
-3. Measured on this machine: `csp-report build --format pdf` as a subprocess, in parts (what
+3. Measured on this machine: `csp-report build --format pdf --no-cache` as a subprocess (the
+   render cache would otherwise give back the first build's files), in parts (what
    the build does) and whole (the split turned off by setting its threshold out of reach in
    a wrapper), in pairs, alternating, --runs pairs: the median wall time of each, the median
    of the ratios pair by pair, and the peak RSS of the largest process (the build, a render
@@ -126,7 +127,7 @@ def measured(project: Path, runs: int, scratch: Path, split: str) -> None:
         for mode in order:
             out = scratch / f"out-{mode}"
             run = run_process([PYTHON, "-c", BUILD, mode, "build", str(project),
-                               "--format", "pdf", "--out", str(out)])
+                               "--format", "pdf", "--out", str(out), "--no-cache"])
             if run.returncode != 0:
                 raise SystemExit(f"build ({mode}) failed:\n{run.stderr}")
             figures[mode].append((run.seconds, run.max_rss_kb))
@@ -147,6 +148,7 @@ def main() -> None:
                         help="runs of each part for the model (default 3)")
     parser.add_argument("--keep", type=Path, help="keep the project and outputs here")
     parser.add_argument("--no-build", action="store_true", help="only the model")
+    parser.add_argument("--no-model", action="store_true", help="only the measured builds")
     parser.add_argument("--force-split", action="store_true",
                         help="split packs of any size (to find where splitting pays)")
     args = parser.parse_args()
@@ -159,7 +161,8 @@ def main() -> None:
         project = scratch / "project"
         if not (project / "data").exists():
             generate_project(project, args.measures)
-        model(project, args.parts_runs)
+        if not args.no_model:
+            model(project, args.parts_runs)
         if not args.no_build:
             measured(project, args.runs, scratch, "forced" if args.force_split else "parts")
 
