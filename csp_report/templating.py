@@ -23,6 +23,20 @@ def search_path(project_root: Path) -> list[Path]:
     return [project_root / "templates", PACKAGE_TEMPLATES]
 
 
+def has_own_html_templates(project_root: Path) -> bool:
+    """Whether the project's templates/ folder holds any HTML template (any of them can be
+    included by the package's own, which look in the project's folder first); a folder that
+    cannot be listed counts as holding some."""
+    folder = project_root / "templates"
+    try:
+        if not folder.is_dir():
+            return False
+        return any(path.suffix.lower() in (".html", ".htm", ".xhtml", ".svg")
+                   or not path.suffix for path in folder.rglob("*") if not path.is_dir())
+    except OSError:
+        return True
+
+
 def is_inside(path: Path, folder: Path) -> bool:
     """Whether a resolved path is `folder` or below it."""
     return path == folder or folder in path.parents

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from csp_report.api import open_project
@@ -137,3 +138,33 @@ def test_a_template_is_compiled_once_yet_edits_and_new_overrides_are_seen(
     assert "Zone: Crime" in headings()
     path.unlink()
     assert "Area: Crime" not in headings() and "Zone: Crime" not in headings()
+
+
+@pytest.mark.parametrize("example", ["benchmarking", "callover-index", "year-end", "trends"])
+def test_the_packages_own_templates_draw_html_that_passes_the_resource_check(
+        example: str) -> None:
+    """A pack drawn by the package's templates alone is not parsed again for references to
+    elsewhere (build.prepare); this is why: their HTML always passes that check."""
+    from csp_report.build import choose_targets, prepare
+    from csp_report.render.resources import check_html
+    from csp_report.templating import has_own_html_templates
+
+    root = Path(__file__).resolve().parent.parent / "examples" / example
+    project = open_project(root)
+    assert not has_own_html_templates(root)
+    for target in choose_targets(project, None, None):
+        check_html(prepare(project, target).html, root)
+
+
+def test_a_project_html_template_is_what_turns_the_check_on(tmp_path: Path) -> None:
+    from csp_report.templating import has_own_html_templates
+
+    root = make_project(tmp_path, REPORT, {"p/a.yaml": MEASURE})
+    assert not has_own_html_templates(root)
+    (root / "templates/sentences").mkdir(parents=True)
+    (root / "templates/custom.css").write_text("h2 { color: navy; }", encoding="utf-8")
+    (root / "templates/sentences/bare.txt").write_text("{{ value }}", encoding="utf-8")
+    assert not has_own_html_templates(root)
+    (root / "templates/blocks").mkdir()
+    (root / "templates/blocks/table.html").write_text("<table></table>", encoding="utf-8")
+    assert has_own_html_templates(root)
