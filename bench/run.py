@@ -426,11 +426,14 @@ _VALUE = re.compile(r"(?m)^(\s+value: )(\d+)$")
 
 
 def edited_measure(root: Path) -> tuple[str, Path]:
-    """The pack and file of the first measure (by name) whose figures are whole numbers with
-    no year to date beside them: its latest quarter's figure can change on its own."""
-    for path in sorted((root / "data/measures").glob("*/*.yaml")):
+    """The pack and file of the first measure (by name) of the largest pack whose figures are
+    whole numbers with no year to date beside them and no missing quarter: its latest
+    quarter's figure (the one the pack prints) can change on its own."""
+    folders = sorted((root / "data/measures").iterdir(),
+                     key=lambda folder: (-len(list(folder.glob("*.yaml"))), folder.name))
+    for path in (p for folder in folders for p in sorted(folder.glob("*.yaml"))):
         text = path.read_text(encoding="utf-8")
-        if _VALUE.search(text) and "ytd" not in text:
+        if _VALUE.search(text) and "ytd" not in text and "missing:" not in text:
             return path.parent.name, path
     raise SystemExit(f"no measure of {root} has a whole number to edit")
 
