@@ -80,16 +80,24 @@ def stylesheet_text(project_root: Path, theme: Theme | None = None) -> str:
     """The theme's CSS, then pack.css (the project's if it has one, else ours), then the
     project's custom.css; every URL in them is checked as the PDF renderer would check it."""
     parts = [theme_css(theme or Theme())]
-    for name in STYLESHEETS:
+    for path, text in read_stylesheets(project_root, STYLESHEETS):
+        check_stylesheet(text, project_root, relative(path, project_root))
+        parts.append(text)
+    return "\n".join(parts)
+
+
+def read_stylesheets(project_root: Path, names: tuple[str, ...]) -> list[tuple[Path, str]]:
+    """Each named stylesheet there is (the project's, else the package's) with its text."""
+    found = []
+    for name in names:
         path = find_template_file(project_root, name)
         if path is None:
             continue
         try:
-            parts.append(path.read_text(encoding="utf-8"))
+            found.append((path, path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError) as err:
             raise TemplateProblem(f"cannot read stylesheet {path}: {err}") from None
-        check_stylesheet(parts[-1], project_root, relative(path, project_root))
-    return "\n".join(parts)
+    return found
 
 
 def render_page(doc: Document, project_root: Path, template_name: str,

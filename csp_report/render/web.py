@@ -22,9 +22,8 @@ from ..errors import TemplateProblem
 from ..layout.document import Chart, Document, Table
 from ..layout.grid import Placed, grid
 from ..layout.theme import Theme
-from ..templating import find_template_file
 from .chart import svg
-from .html import render_page
+from .html import read_stylesheets, render_page
 from .resources import (
     REFUSED_ELEMENTS,
     URL_ATTRIBUTES,
@@ -131,14 +130,7 @@ def web_stylesheet_text(project_root: Path, theme: Theme | None = None) -> str:
     """The theme's custom properties, then web.css (the project's if it has one, else ours),
     then the project's web-custom.css, with any resource they name inlined."""
     parts = [web_theme_css(theme or Theme())]
-    for name in WEB_STYLESHEETS:
-        path = find_template_file(project_root, name)
-        if path is None:
-            continue
-        try:
-            parts.append(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as err:
-            raise TemplateProblem(f"cannot read stylesheet {path}: {err}") from None
+    parts += [text for _path, text in read_stylesheets(project_root, WEB_STYLESHEETS)]
     return self_contained("\n".join(parts), project_root)
 
 
