@@ -5,12 +5,11 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
-import functools
 import signal
 import threading
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +22,8 @@ from .layout import layout
 from .layout.document import Document
 from .model.periods import Period
 from .model.project import Project
-from .render import parts
 from .render.html import render_html
-from .render.parts import plan_parts, size
+from .render.parts import plan_parts
 from .render.pool import RenderPool, result
 from .render.resources import check_html
 from .render.split import SplitRender
@@ -128,129 +126,164 @@ def _recursing_template(err: RecursionError, root: Path) -> str:
     return relative(Path(names.most_common(1)[0][0]), root)
 
 
-def prepare(project: Project, target: Target) -> Prepared:
-    """Compute and lay out a pack, and draw its HTML (fast; everything else draws from it).
-
-    The templates' work is bounded: a template that includes or extends itself, or loops for
+@contextlib.contextmanager
+def _bounded(project: Project, what: str) -> Iterator[None]:
+    """The templates' work bounded: a template that includes or extends itself, or loops for
     longer than TEMPLATE_SECONDS, is a TemplateProblem naming it."""
     try:
-        with _time_limit(TEMPLATE_SECONDS, f"drawing {target.file_name('html')}"):
-            document = layout(compute(project, target.pack_id, target.period))
-            html = render_html(document, project.root)
+        with _time_limit(TEMPLATE_SECONDS, what):
+            yield
     except RecursionError as err:
         name = _recursing_template(err, project.root)
         raise TemplateProblem(f"{name}: template includes or extends itself without end") \
             from None
+
+
+def lay_out(project: Project, target: Target) -> Document:
+    """Compute and lay out a pack: everything its PDF, DOCX and web edition are drawn from."""
+    with _bounded(project, f"drawing {target.file_name('html')}"):
+        return layout(compute(project, target.pack_id, target.period))
+
+
+def draw_html(project: Project, target: Target, document: Document) -> str:
+    """A laid-out pack's print HTML, checked to load nothing from elsewhere."""
+    with _bounded(project, f"drawing {target.file_name('html')}"):
+        html = render_html(document, project.root)
     if has_own_html_templates(project.root):
         # The project's own templates could make the HTML load something from elsewhere; the
         # package's cannot (they escape every value, and the theme's values are validated:
         # tests/test_examples.py checks their HTML), so a pack drawn by them alone is not
         # parsed again here (it took 40% of a large pack's HTML time).
         check_html(html, project.root)  # every format: the HTML pack, and the PDF drawn from it
+    return html
+
+
+def prepare(project: Project, target: Target) -> Prepared:
+    """Compute and lay out a pack, and draw its HTML (fast; everything else draws from it)."""
+    document = lay_out(project, target)
+    html = draw_html(project, target, document)
     return Prepared(target, document, html, _epoch(dt.date.fromisoformat(document.date)))
 
 
-def draw_web(project: Project, item: Prepared) -> str:
-    """The pack's web edition, its templates bounded as prepare() bounds the print HTML's."""
+def draw_web(project: Project, item: Prepared | Pack) -> str:
+    """The pack's web edition, its templates bounded as the print HTML's are."""
     from .render.web import render_web
 
-    try:
-        with _time_limit(TEMPLATE_SECONDS, f"drawing {item.target.file_name('web')}"):
-            return render_web(item.document, project.root)
-    except RecursionError as err:
-        name = _recursing_template(err, project.root)
-        raise TemplateProblem(f"{name}: template includes or extends itself without end") \
-            from None
+    with _bounded(project, f"drawing {item.target.file_name('web')}"):
+        return render_web(item.document, project.root)
 
 
-def render_all(project: Project, prepared: list[Prepared], formats: Sequence[str],
+class Pack:
+    """One pack of a build, laid out; its print HTML is drawn only when something needs it (a
+    pack drawn in parts draws each part's in a worker)."""
+
+    def __init__(self, project: Project, target: Target) -> None:
+        self.project, self.target = project, target
+        self.document = lay_out(project, target)
+        self.epoch = _epoch(dt.date.fromisoformat(self.document.date))
+        self._html: str | None = None
+
+    @property
+    def html(self) -> str:
+        if self._html is None:
+            self._html = draw_html(self.project, self.target, self.document)
+        return self._html
+
+
+@dataclass
+class Rendered:
+    """What render_all drew and found, by file name: the files, the cache keys of the PDFs and
+    DOCX files, and which of those came from the cache."""
+
+    files: dict[str, bytes]
+    keys: dict[str, str]
+    hits: set[str]
+
+
+def render_all(project: Project, packs: Iterable[Pack], formats: Sequence[str],
                pool: RenderPool, progress: Progress, cache: Cache | None = None,
-               done: dict[str, bytes] | None = None) -> dict[str, bytes]:
-    """Every format of every pack, by file name. PDFs go to the pool, largest first (a large
-    pack in parts, render/split.py, each part kept in `cache`), while this process draws the
-    DOCX files once a core is free of PDF work. Files in `done` (taken from the cache) are
-    not drawn again."""
-    rendered: dict[str, bytes] = dict(done or {})
+               templates: bytes | None = None) -> Rendered:
+    """Every format of every pack. Each pack's PDF is started as soon as the pack is laid out
+    (a large pack in parts, render/split.py, each part kept in `cache`), while this process
+    lays out the next; then this process draws the DOCX files once a core is free of PDF
+    work. With a `cache` and the digest of the project's `templates`, a PDF or DOCX drawn
+    before from the same input is taken from it instead."""
+    cache = cache or NoCache()
+    done = Rendered({}, {}, set())
     pdfs: dict[str, Future[bytes]] = {}
     splits: dict[str, SplitRender] = {}
-    if "pdf" in formats:
-        to_draw = [item for item in prepared if item.target.file_name("pdf") not in rendered]
-        splits, pdfs = _start_pdfs(project, to_draw, pool, progress, cache or NoCache())
+    started: list[Pack] = []
+    for pack in packs:
+        started.append(pack)
+        _look_up(project, pack, formats, cache, templates, done)
+        name = pack.target.file_name("pdf")
+        if "pdf" in formats and name not in done.files:
+            progress(name)
+            plan = plan_parts(pack.document, project.root)
+            if plan is None:
+                pdfs[name] = pool.pdf(pack.html, project.root, pack.epoch)
+            else:
+                splits[name] = SplitRender(plan, project.root, pack.epoch, pool.submit, cache)
+                for _size, start in sorted(splits[name].jobs(), key=lambda job: -job[0]):
+                    start()
+                splits[name].arm()
     if "docx" in formats:
         pool.wait_for_a_free_core([*pdfs.values(), *(future for split in splits.values()
                                                     for future in split.pending())])
-    for item in prepared:
+    own_templates = has_own_html_templates(project.root)
+    for pack in started:
         if "html" in formats:
-            rendered[item.target.file_name("html")] = item.html.encode("utf-8")
+            done.files[pack.target.file_name("html")] = pack.html.encode("utf-8")
+        elif own_templates and pack.target.file_name("pdf") in splits:
+            pack.html  # noqa: B018 - drawn to be checked: a part's HTML is drawn in a worker
         if "web" in formats:
-            rendered[item.target.file_name("web")] = draw_web(project, item).encode("utf-8")
-        if "docx" in formats and item.target.file_name("docx") not in rendered:
+            done.files[pack.target.file_name("web")] = draw_web(project, pack).encode("utf-8")
+        if "docx" in formats and pack.target.file_name("docx") not in done.files:
             from .render.docx import render_docx
 
-            progress(item.target.file_name("docx"))
-            rendered[item.target.file_name("docx")] = render_docx(item.document, project.root)
+            progress(pack.target.file_name("docx"))
+            done.files[pack.target.file_name("docx")] = render_docx(pack.document, project.root)
     for name in sorted(splits, key=lambda n: splits[n].size):  # the first to be ready first
-        rendered[name] = splits[name].result()
+        done.files[name] = splits[name].result()
     for name, future in pdfs.items():
-        rendered[name] = result(future)
-    return rendered
+        done.files[name] = result(future)
+    return done
 
 
-def _start_pdfs(project: Project, prepared: list[Prepared], pool: RenderPool,
-                progress: Progress,
-                cache: Cache) -> tuple[dict[str, SplitRender], dict[str, Future[bytes]]]:
-    """Start every PDF render, the largest first: a large pack as parts, the rest whole."""
-    splits: dict[str, SplitRender] = {}
-    pdfs: dict[str, Future[bytes]] = {}
-    jobs: list[tuple[int, Callable[[], object]]] = []
-    # A pack is drawn in parts only when it would otherwise hold the build up: when it is
-    # more than a core's fair share of all the drawing (else the packs side by side keep
-    # every core busy, and parts would only add their cost).
-    share = sum(len(item.html) for item in prepared) / max(1, pool.workers)
-    for item in prepared:
-        name = item.target.file_name("pdf")
-        progress(name)
-        plan = plan_parts(item.document, item.html, project.root, pool.workers) \
-            if len(item.html) > share else None
-        if plan is None:
-            jobs.append((size(item.document), functools.partial(_start_whole, pdfs, name, pool,
-                                                           item, project.root)))
-        else:
-            splits[name] = SplitRender(plan, project.root, item.epoch, pool.submit,
-                                       pool.workers, cache)
-            jobs += splits[name].jobs()
-    for _size, start in sorted(jobs, key=lambda job: -job[0]):
-        start()
-    for split in splits.values():
-        split.arm()
-    return splits, pdfs
+def _look_up(project: Project, pack: Pack, formats: Sequence[str], cache: Cache,
+             templates: bytes | None, done: Rendered) -> None:
+    """Note the pack's cache keys in `done`, and take the files the cache has."""
+    keys = cache_keys(project, [pack], formats, cache, templates)
+    done.keys.update(keys)
+    for name, key in keys.items():
+        data = cache.get(key)
+        if data is not None:
+            done.files[name] = data
+            done.hits.add(name)
 
 
-def _start_whole(pdfs: dict[str, Future[bytes]], name: str, pool: RenderPool, item: Prepared,
-                 root: Path) -> None:
-    pdfs[name] = pool.pdf(item.html, root, item.epoch)
-
-
-def cache_keys(project: Project, prepared: list[Prepared], formats: Sequence[str],
+def cache_keys(project: Project, packs: Sequence[Prepared | Pack], formats: Sequence[str],
                cache: Cache, templates: bytes | None) -> dict[str, str]:
     """The cache key of each PDF and DOCX to draw, by file name, given the digest of the
-    project's templates/; none without one (a folder that cannot be read whole)."""
-    from .render_keys import docx_key, pdf_key
+    project's templates/; none without one (a folder that cannot be read whole). Both are
+    keyed by the laid-out pack (the HTML is drawn from it alone, with the templates)."""
+    from .render_keys import docx_key, pdf_key, serialise
 
     keys: dict[str, str] = {}
     if templates is None or not cache.enabled:
         return keys
-    for item in prepared:
+    for pack in packs:
+        document = serialise(pack.document)
         if "pdf" in formats:
-            keys[item.target.file_name("pdf")] = pdf_key(cache, item.html, templates, item.epoch)
+            keys[pack.target.file_name("pdf")] = pdf_key(cache, document, templates, pack.epoch)
         if "docx" in formats:
-            keys[item.target.file_name("docx")] = docx_key(cache, item.document, project.root,
+            keys[pack.target.file_name("docx")] = docx_key(cache, document, project.root,
                                                            templates)
     return keys
 
 
 def _store(project: Project, cache: Cache, templates: bytes | None, keys: dict[str, str],
-           rendered: dict[str, bytes], hits: dict[str, bytes]) -> bool:
+           rendered: dict[str, bytes], hits: set[str]) -> bool:
     """Put what was drawn into the cache, unless the templates changed during the build (a
     file drawn with the new ones must not be kept under the old ones' key)."""
     from .render_keys import templates_digest
@@ -337,26 +370,25 @@ def build(project: Project, *, pack: str | None = None, period: str | None = Non
 
         open_reference(project.root)  # a broken reference.docx fails before any PDF is drawn
     unchanged = _unchanged_packs(cache, inputs, targets, formats)
-    prepared = [prepare(project, target) for target in targets if target not in unchanged]
     templates = templates_digest(project.root) if cache.enabled else None
-    keys = cache_keys(project, prepared, formats, cache, templates)
-    hits = {name: data for name, key in keys.items() if (data := cache.get(key)) is not None}
+    to_build = [target for target in targets if target not in unchanged]
     if pool is None:
-        to_draw = [item for item in prepared if item.target.file_name("pdf") not in hits]
+        packs = [Pack(project, target) for target in to_build]
         # one pack draws on one core, unless it is large enough to be drawn in parts
-        alone = len(to_draw) < 2 and all(len(i.html) < parts.SPLIT_FROM_HTML_CHARACTERS
-                                         for i in to_draw)
-        workers = 1 if alone or "pdf" not in formats else None
-        with RenderPool(workers) as own_pool:
-            rendered = render_all(project, prepared, formats, own_pool, report, cache, hits)
-    else:
-        rendered = render_all(project, prepared, formats, pool, report, cache, hits)
+        alone = len(packs) < 2 and all(plan_parts(p.document, project.root) is None
+                                       for p in packs)
+        with RenderPool(1 if alone or "pdf" not in formats else None) as own_pool:
+            drawn = render_all(project, packs, formats, own_pool, report, cache, templates)
+    else:  # each pack's PDF starts while the next pack is laid out
+        drawn = render_all(project, (Pack(project, target) for target in to_build), formats,
+                           pool, report, cache, templates)
+    rendered = drawn.files
     for kept in unchanged.values():
         rendered.update((name, data) for name, (_, data) in kept.items())
     order = [target.file_name(fmt) for target in targets for fmt in formats]
-    if _store(project, cache, templates, keys, rendered, hits) and inputs is not None \
-            and Inputs.read(project.root, pack, period, formats) == inputs:
-        _remember(cache, inputs, targets, formats, keys, rendered,
+    if _store(project, cache, templates, drawn.keys, rendered, drawn.hits) \
+            and inputs is not None and Inputs.read(project.root, pack, period, formats) == inputs:
+        _remember(cache, inputs, targets, formats, drawn.keys, rendered,
                   {target: {name: key for name, (key, _) in kept.items()}
                    for target, kept in unchanged.items()}, notices)
     return write_all({out_dir / name: rendered[name] for name in order})

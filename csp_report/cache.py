@@ -10,6 +10,7 @@ import re
 import secrets
 import stat
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from functools import cache
@@ -175,6 +176,7 @@ class RenderCache:
         self.max_bytes = max_bytes
         self.writable = True
         self._size: int | None = None  # the entries' total, once counted
+        self._lock = threading.Lock()  # a split pack keeps its parts from a thread of its own
 
     def key(self, kind: str, *parts: Part) -> str:
         """The key of an output of `kind` made from `parts` (with this installation's
@@ -240,7 +242,7 @@ class RenderCache:
         if not self.writable or not _ENTRY.match(key) or size > self.max_bytes:
             return
         try:
-            with self._opened(create=True) as folder:
+            with self._lock, self._opened(create=True) as folder:
                 entry = MAGIC + hashlib.sha256(data).digest() + len(data).to_bytes(8, "big")
                 temporary = _write_new(folder, f".tmp-{os.getpid()}-{secrets.token_hex(8)}",
                                        entry, data)

@@ -43,16 +43,19 @@ def serialise(document: Document) -> bytes:
                       allow_nan=True).encode("utf-8")
 
 
-def pdf_key(cache: Cache, html: str, templates: bytes, epoch: int) -> str:
-    return cache.key("pdf", html, templates, str(epoch))
+def pdf_key(cache: Cache, document: bytes, templates: bytes, epoch: int) -> str:
+    """The PDF's key: the serialised Document (its HTML is drawn from it and the templates,
+    so a pack drawn in parts needs no HTML of the whole pack), the templates and the date."""
+    return cache.key("pdf", document, templates, str(epoch))
 
 
-def docx_key(cache: Cache, document: Document, project_root: Path, templates: bytes) -> str:
-    """The DOCX's key: the Document, the reference.docx it is drawn on and the templates."""
+def docx_key(cache: Cache, document: bytes, project_root: Path, templates: bytes) -> str:
+    """The DOCX's key: the serialised Document, the reference.docx it is drawn on and the
+    templates."""
     from .templating import find_template_file
 
     reference = find_template_file(project_root, "reference.docx")
     raw = read_bounded(reference, MAX_REFERENCE_BYTES) if reference is not None else b"none"
     if raw is None:
         return ""  # unreadable: the render will say why; nothing is cached
-    return cache.key("docx", serialise(document), raw, templates)
+    return cache.key("docx", document, raw, templates)

@@ -19,7 +19,8 @@ from click.testing import CliRunner
 import csp_report.render.docx
 import csp_report.render.pool
 from csp_report.api import open_project
-from csp_report.build import Prepared, Target, build
+from csp_report.build import Target, build
+from csp_report.layout.document import Document
 from csp_report.cache import CACHE_DIR, MAGIC, NoCache, RenderCache
 from csp_report.cli import main
 from csp_report.layout.document import Document, Page, Paragraph
@@ -413,13 +414,13 @@ def test_only_the_edited_pack_is_laid_out_again(small: Path,
     import csp_report.build
 
     prepared: list[str] = []
-    real = csp_report.build.prepare
+    real = csp_report.build.lay_out
 
-    def counting(project: Project, target: Target) -> Prepared:
+    def counting(project: Project, target: Target) -> Document:
         prepared.append(target.pack_id)
         return real(project, target)
 
-    monkeypatch.setattr(csp_report.build, "prepare", counting)
+    monkeypatch.setattr(csp_report.build, "lay_out", counting)
     args = ["build", str(small), "--format", "html", "--format", "web"]
     assert cli(*args, "--out", str(small / "a"))[0] == 0
     assert sorted(prepared) == ["activity", "tracker"]

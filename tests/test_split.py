@@ -25,11 +25,12 @@ pytestmark = pytest.mark.slow
 PDF = "targets-2022-23-Q1.pdf"
 
 
-def _build(root: Path, out: Path, split: bool, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _build(root: Path, out: Path, split: bool, monkeypatch: pytest.MonkeyPatch,
+           workers: int = 2) -> Path:
     """Build the pack's PDF with two workers, in parts (any size splits) or whole."""
-    monkeypatch.setattr(parts, "SPLIT_FROM_HTML_CHARACTERS", 0 if split else 10**12)
-    monkeypatch.setattr(parts, "SMALLEST_PART_CHARACTERS", 0)
-    with RenderPool(2) as pool:
+    monkeypatch.setattr(parts, "SPLIT_FROM_SIZE", 0 if split else 10**12)
+    monkeypatch.setattr(parts, "SMALLEST_PART_SIZE", 0)
+    with RenderPool(workers) as pool:
         build(open_project(root), formats=("pdf",), out=out, pool=pool)
     return out / PDF
 
@@ -116,28 +117,44 @@ def test_split_rebuild_is_byte_identical(project: Path, pdfs: tuple[Path, Path],
     assert again.read_bytes() == pdfs[1].read_bytes()
 
 
+@pytest.mark.parametrize("workers", [1, 3])
+def test_the_bytes_do_not_depend_on_the_number_of_cores(
+        project: Path, pdfs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path, workers: int) -> None:
+    """Whether and where a pack is cut, and how its furniture is drawn, depend on the pack
+    alone: one core (drawn in this process) or three give the bytes two give."""
+    again = _build(project, tmp_path, True, monkeypatch, workers=workers)
+    assert again.read_bytes() == pdfs[1].read_bytes()
+
+
 def test_small_packs_and_changed_page_templates_render_whole(project: Path,
                                                              tmp_path: Path) -> None:
-    from csp_report.build import choose_targets, prepare
+    from csp_report.build import Pack, choose_targets
 
     opened = open_project(project)
     [target] = choose_targets(opened, None, None)
-    item = prepare(opened, target)
-    assert len(item.html) < parts.SPLIT_FROM_HTML_CHARACTERS
-    assert parts.plan_parts(item.document, item.html, project, workers=2) is None
-    big = item.html + " " * parts.SPLIT_FROM_HTML_CHARACTERS
-    assert parts.plan_parts(item.document, big, project, workers=2) is not None
-    assert parts.plan_parts(item.document, big, project, workers=1) is None
+    document = Pack(opened, target).document
+    assert parts.size(document) == 109_034
+    assert parts.SPLIT_FROM_SIZE == 60_000 and parts.SMALLEST_PART_SIZE == 30_000
+    plan = parts.plan_parts(document, project)
+    assert plan is not None  # the cover and contents; the summary, key and theme 1; 2 and 3; 4
+    assert [parts.size(part) for part in plan.parts] == [847, 34_001, 49_536, 24_767]
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(parts, "SPLIT_FROM_SIZE", 109_035)
+        assert parts.plan_parts(document, project) is None  # too small to pay
+        monkeypatch.setattr(parts, "SPLIT_FROM_SIZE", 0)
+        monkeypatch.setattr(parts, "SMALLEST_PART_SIZE", 10**9)
+        assert parts.plan_parts(document, project) is None  # one body part: nothing beside it
     (project / "templates").mkdir()
     try:
         custom = project / "templates/custom.css"
         custom.write_text("h2 { color: navy; }\n", encoding="utf-8")
-        assert parts.plan_parts(item.document, big, project, workers=2) is not None
+        assert parts.plan_parts(document, project) is not None
         custom.write_text("@page { @top-center { content: 'OFFICIAL' } }\n", encoding="utf-8")
-        assert parts.plan_parts(item.document, big, project, workers=2) is None
+        assert parts.plan_parts(document, project) is None
         custom.unlink()
         (project / "templates/pack.css").write_text("h2 { color: navy; }\n", encoding="utf-8")
-        assert parts.plan_parts(item.document, big, project, workers=2) is None
+        assert parts.plan_parts(document, project) is None
     finally:
         for path in (project / "templates").iterdir():
             path.unlink()
@@ -253,8 +270,8 @@ def test_editing_one_section_draws_that_part_alone_again(tmp_path: Path,
     from csp_report.cache import RenderCache
 
     root = make_sectioned_project(tmp_path / "project", sections=4, per_section=14)
-    monkeypatch.setattr(parts, "SPLIT_FROM_HTML_CHARACTERS", 0)
-    monkeypatch.setattr(parts, "SMALLEST_PART_CHARACTERS", 0)
+    monkeypatch.setattr(parts, "SPLIT_FROM_SIZE", 0)
+    monkeypatch.setattr(parts, "SMALLEST_PART_SIZE", 0)
     drawn: list[tuple[str, object]] = []
     submit = RenderPool.submit
 
@@ -271,8 +288,10 @@ def test_editing_one_section_draws_that_part_alone_again(tmp_path: Path,
         return (tmp_path / out / PDF).read_bytes()
 
     build_pdf("first")
+    # the cover and contents drawn once, when the numbers are known (its length guessed
+    # right); the furniture of its 17 pages in one piece; joined by a worker (up to 60 pages)
     assert sorted(name for name, _ in drawn) == [
-        "draw_body_part"] * 6 + ["draw_front_part"] * 2 + ["draw_furniture"] * 2
+        "draw_body_part"] * 6 + ["draw_front_part", "draw_furniture", "join_here"]
     measure = root / "data/measures/targets/3.5.yaml"
     measure.write_text(measure.read_text(encoding="utf-8").replace(
         "to plan joint patrols", "to plan joint patrols with the fire service"),
@@ -280,9 +299,40 @@ def test_editing_one_section_draws_that_part_alone_again(tmp_path: Path,
     drawn.clear()
     edited = build_pdf("second")
     theme_3 = 5  # part 0 the cover and contents, 1 the summary, 2 the key, 3 theme 1
-    assert drawn == [("draw_body_part", theme_3)]
+    assert drawn == [("draw_body_part", theme_3), ("join_here", None)]
     drawn.clear()
     assert build_pdf("uncached", cache=False) == edited
     assert b"fire service" not in edited  # compressed, but the text is there:
     assert "with the fire service" in " ".join(
         page.extract_text() for page in PdfReader(tmp_path / "second" / PDF).pages)
+
+
+def test_a_contents_longer_than_its_page_is_drawn_again_and_numbered_right(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cover and contents is drawn once, taking one sheet a layout page; where its
+    contents runs over (here 50 entries), it is drawn again, and the pack still equals one
+    render: the same pages, text and contents numbers."""
+    root = make_sectioned_project(tmp_path / "project", sections=48, per_section=1)
+    fronts: list[int] = []
+    submit = RenderPool.submit
+
+    def recording(self: RenderPool, work: Any, *args: Any) -> Any:
+        if work.__name__ == "draw_front_part":
+            fronts.append(1)
+        return submit(self, work, *args)
+
+    monkeypatch.setattr(RenderPool, "submit", recording)
+    whole = _build(root, tmp_path / "whole", False, monkeypatch)
+    joined = _build(root, tmp_path / "joined", True, monkeypatch)
+    assert len(fronts) == 2
+    texts = [_layout_text(path) for path in (whole, joined)]
+    assert texts[0] == texts[1]
+    assert "Theme number 48" in texts[0][2]  # the contents' second page
+    assert len(texts[0]) == len(PdfReader(joined).pages)
+
+
+def _layout_text(path: Path) -> list[str]:
+    """Each page's text as poppler lays it out."""
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True)
+    return done.stdout.split("\f")[:-1]

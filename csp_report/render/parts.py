@@ -14,13 +14,22 @@ from ..templating import PACKAGE_TEMPLATES, find_template_file
 from .html import render_page, stylesheet_text
 from .pdf import LINK_PREFIX
 
-# A pack whose HTML is smaller than this renders as one piece: splitting costs a fixed amount
-# per part (each part parses the stylesheet and loads the fonts) and a join, and measured on
-# this project's packs it pays only above about this size (bench/run.py, "split render").
-SPLIT_FROM_HTML_CHARACTERS = 150_000
+# Whether a pack is drawn in parts depends on the pack alone (its size and templates), never
+# on the machine's cores, the other packs of the build or the cache: the same pack gives the
+# same bytes wherever and however it is built. Sizes are size(), about 1.35 characters per
+# character of the pack's HTML.
+# A pack smaller than this renders as one piece: a part costs a fixed amount (the stylesheet
+# parsed, the fonts loaded, about 0.1 s) and the pack a join and a second round (the contents
+# with its numbers, the page furniture). Measured on 2 cores (docs/performance.md, "where
+# splitting pays"), the example's 15-page targets pack (79,000) already draws as fast in parts
+# as whole, and an edit to one of its sections then draws that section alone.
+SPLIT_FROM_SIZE = 60_000
 # Parts smaller than this are merged with their neighbours: a part's fixed cost is about the
-# cost of rendering this much HTML.
-SMALLEST_PART_CHARACTERS = 20_000
+# cost of rendering this much.
+SMALLEST_PART_SIZE = 30_000
+# The page furniture is drawn in pieces of this many pages (drawn side by side; a fixed size,
+# so that the bytes do not depend on the number of cores).
+FURNITURE_PAGES = 40
 
 MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
                 "right-top", "right-middle", "right-bottom", "bottom-right-corner",
@@ -121,11 +130,10 @@ def _chunks(page: Page) -> list[tuple[Block, ...]]:
     return [tuple(chunk) for chunk in chunks]
 
 
-def plan_parts(document: Document, html: str, project_root: Path,
-               workers: int) -> PartsPlan | None:
+def plan_parts(document: Document, project_root: Path) -> PartsPlan | None:
     """The pack's parts, or None where one render is as quick or the templates are not ones
     the split can reproduce exactly."""
-    if workers < 2 or len(html) < SPLIT_FROM_HTML_CHARACTERS or not splittable(project_root):
+    if size(document) < SPLIT_FROM_SIZE or not splittable(project_root):
         return None
     front_end = max((i for i, page in enumerate(document.pages)
                      if any(isinstance(b, Contents) for b in page.blocks)), default=0)
@@ -135,15 +143,15 @@ def plan_parts(document: Document, html: str, project_root: Path,
     sizes = [len(repr(piece)) for piece in pieces]
     merged: list[list[Page]] = []
     merged_size: list[int] = []
-    for piece, size in zip(pieces, sizes, strict=True):
-        if merged and merged_size[-1] < SMALLEST_PART_CHARACTERS:
+    for piece, piece_size in zip(pieces, sizes, strict=True):
+        if merged and merged_size[-1] < SMALLEST_PART_SIZE:
             merged[-1].append(piece)
-            merged_size[-1] += size
+            merged_size[-1] += piece_size
         else:
             merged.append([piece])
-            merged_size.append(size)
-    if not merged:
-        return None
+            merged_size.append(piece_size)
+    if len(merged) < 2:
+        return None  # one body part: nothing would be drawn side by side
     parts = (dataclasses.replace(document, pages=front),
              *(dataclasses.replace(document, pages=tuple(group)) for group in merged))
     contents = [b for page in front for b in page.blocks if isinstance(b, Contents)]

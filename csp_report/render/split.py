@@ -13,11 +13,15 @@ from ..cache import Cache, NoCache
 from ..errors import BuildError
 from ..layout.document import Document
 from ..render_keys import serialise, templates_digest
-from .parts import PartsPlan, furniture_html, size
+from .parts import FURNITURE_PAGES, PartsPlan, furniture_html, size
 from .pdf import RenderedPart, render_part
 from .pool import result
 
 Submit = Callable[..., "Future[Any]"]
+# A pack of up to this many pages is joined by a render worker (qpdf holds about 0.45 MB a
+# page while joining: 30 MB here); a longer one in a process of its own, which gives its
+# memory back when it ends (pdf_join.join_apart), for the 0.2 s a Python start costs.
+JOIN_IN_A_WORKER_UP_TO_PAGES = 60
 
 
 def draw_body_part(part: Document, index: int, project_root: Path,
@@ -42,14 +46,22 @@ def draw_furniture(document: Document, pages: range, total: int, project_root: P
     return render_part(html, project_root, epoch, ids=f"furniture{pages.start}-")
 
 
+def join_here(parts: list[RenderedPart], furniture: list[bytes],
+              targets: tuple[str, ...]) -> bytes:
+    """pdf_join.join(), imported where it runs (a render worker)."""
+    from .pdf_join import join
+
+    return join(parts, furniture, targets)
+
+
 class SplitRender:
-    """One pack rendered in parts: jobs() starts them; result() waits for them, draws the
-    contents and the page furniture once the page numbers are known, and joins it all."""
+    """One pack rendered in parts: jobs() starts them; arm() starts a thread that waits for
+    them, draws the contents and the page furniture once the page numbers are known, and
+    joins it all; result() gives the joined PDF."""
 
     def __init__(self, plan: PartsPlan, project_root: Path, epoch: int, submit: Submit,
-                 workers: int, cache: Cache | None = None) -> None:
+                 cache: Cache | None = None) -> None:
         self.plan, self.root, self.epoch, self._submit = plan, project_root, epoch, submit
-        self.workers = workers
         # Each part is kept in the cache by its own content, so that a pack edited in one
         # section draws that section again, not the pack.
         self.cache: Cache = cache or NoCache()
@@ -60,13 +72,14 @@ class SplitRender:
         self.size = sum(self.sizes)
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
-        self._round: tuple[list[RenderedPart], Future[RenderedPart],
-                           list[Future[RenderedPart]]]
+        self._joined: bytes = b""
 
     def jobs(self) -> list[tuple[int, Callable[[], object]]]:
-        """The first round of renders, each with its size, so that the largest start first."""
+        """The first round of renders (every part but the cover and contents, which is drawn
+        once the page numbers are known), each with its size, so that the largest start
+        first."""
         return [(self.sizes[index], lambda index=index: self._start(index))  # type: ignore
-                for index in range(len(self.plan.parts))]
+                for index in range(1, len(self.plan.parts))]
 
     def submit(self, kind: str, document: Document, extra: str, work: Callable[..., Any],
                *args: Any) -> Future[RenderedPart]:
@@ -88,65 +101,69 @@ class SplitRender:
         return future
 
     def _start(self, index: int) -> None:
-        part, targets = self.plan.parts[index], self.plan.targets
-        self.futures[index] = self.submit(
-            "front", part, "\n".join(targets), draw_front_part, part, targets, None,
-            self.root, self.epoch) if index == 0 else \
-            self.submit("body", part, str(index), draw_body_part, part, index, self.root,
-                        self.epoch)
+        part = self.plan.parts[index]
+        self.futures[index] = self.submit("body", part, str(index), draw_body_part, part, index,
+                                          self.root, self.epoch)
 
     def pending(self) -> list[Future[RenderedPart]]:
         return [future for future in self.futures if future is not None]
 
     def arm(self) -> None:
-        """Once every part has been started: start the second round as soon as the parts are
-        drawn (a thread waits for them), not when this process is next free (it draws the
-        DOCX files meanwhile)."""
-        self._thread = threading.Thread(target=self._second_round, daemon=True,
+        """Once every part has been started: finish the pack (second round and join) in a
+        thread as soon as the parts are drawn, not when this process is next free (it draws
+        the DOCX files meanwhile)."""
+        self._thread = threading.Thread(target=self._finish, daemon=True,
                                         name="csp-report second round")
         self._thread.start()
 
-    def _second_round(self) -> None:
+    def _finish(self) -> None:
         try:
-            parts = [result(future) for future in self.pending()]
-            self._round = (parts, *self._draw_numbered(parts))
+            self._joined = self._second_round()
         except BaseException as err:  # noqa: BLE001 - handed to result(), in the build's thread
             self._error = err
 
-    def _draw_numbered(self, parts: list[RenderedPart]) -> tuple[
-            Future[RenderedPart], list[Future[RenderedPart]]]:
-        """The contents with its page numbers, and the page furniture of every page."""
-        offsets = [0]
-        for drawn in parts:
-            offsets.append(offsets[-1] + drawn.pages)
-        front_part, targets = self.plan.parts[0], self.plan.targets
-        numbers = self._numbers(parts, offsets)
-        front = self.submit("front", front_part, "\n".join([*targets, "", *numbers]),
-                            draw_front_part, front_part, targets, numbers, self.root,
-                            self.epoch)
-        return front, self._furniture(offsets[-1])
+    def _second_round(self) -> bytes:
+        """The cover and contents with its page numbers and the page furniture of every page,
+        drawn once the other parts are; then all of it joined.
 
-    def result(self) -> bytes:
-        """The joined PDF (waits for the parts and the second round)."""
+        The numbers depend on the front's own length: it is first taken to be one sheet a
+        page of its layout (a cover, a contents page), and drawn again, with the furniture,
+        in the rare pack where it is not (a contents running over a page), or where an entry
+        points into the front itself."""
+        body = [result(future) for future in self.pending()]
+        front_part = self.plan.parts[0]
+        pages, anchors = len(front_part.pages), dict[str, int]()
+        for _attempt in range(4):
+            numbers = self._numbers(pages, anchors, body, final=False)
+            front = self.submit("front", front_part,
+                                "\n".join([*self.plan.targets, "", *numbers]), draw_front_part,
+                                front_part, self.plan.targets, numbers, self.root, self.epoch)
+            furniture = self._furniture(pages + sum(part.pages for part in body))
+            drawn: RenderedPart = result(front)
+            if drawn.pages == pages and self._numbers(
+                    drawn.pages, drawn.anchors, body, final=True) == numbers:
+                joined = self._join([drawn, *body], [result(piece).pdf for piece in furniture])
+                self._keep()
+                return joined
+            pages, anchors = drawn.pages, drawn.anchors
+        raise BuildError("the contents pages would not settle on a length")
+
+    def _join(self, parts: list[RenderedPart], furniture: list[bytes]) -> bytes:
         from .pdf_join import join_apart
 
+        if sum(part.pages for part in parts) <= JOIN_IN_A_WORKER_UP_TO_PAGES:
+            return result(self._submit(join_here, parts, furniture, self.plan.targets))
+        return join_apart(parts, furniture, self.plan.targets)
+
+    def result(self) -> bytes:
+        """The joined PDF (waits for the parts, the second round and the join)."""
         if self._thread is None:
-            self._second_round()
+            self._finish()
         else:
             self._thread.join()
         if self._error is not None:
             raise self._error
-        parts, front, furniture = self._round
-        for _attempt in range(3):  # the contents' length could change with its numbers
-            drawn: RenderedPart = result(front)
-            pieces = [result(piece).pdf for piece in furniture]
-            if drawn.pages == parts[0].pages:
-                joined = join_apart([drawn, *parts[1:]], pieces, self.plan.targets)
-                self._keep()
-                return joined
-            parts[0] = drawn
-            front, furniture = self._draw_numbered(parts)
-        raise BuildError("the contents pages would not settle on a length")
+        return self._joined
 
     def _keep(self) -> None:
         """Put the parts drawn into the cache, unless the templates changed meanwhile (a part
@@ -158,23 +175,31 @@ class SplitRender:
                 self.cache.put(key, future.result().to_bytes())
 
     def _furniture(self, total: int) -> list[Future[RenderedPart]]:
-        """The page furniture of every page, in one piece per worker (drawing it costs about
-        as much a page as a section's page, and it waits for every part)."""
+        """The page furniture of every page, in pieces of FURNITURE_PAGES drawn side by side
+        (drawing it costs about as much a page as a section's page, and it waits for every
+        part)."""
         plain = dataclasses.replace(self.plan.document, pages=())
-        size = -(-total // self.workers)
-        pieces = [range(start, min(start + size, total + 1))
-                  for start in range(1, total + 1, size)]
+        pieces = [range(start, min(start + FURNITURE_PAGES, total + 1))
+                  for start in range(1, total + 1, FURNITURE_PAGES)]
         return [self.submit("furniture", plain, f"{piece.start} {piece.stop} {total}",
                             draw_furniture, plain, piece, total, self.root, self.epoch)
                 for piece in pieces]
 
-    def _numbers(self, parts: list[RenderedPart], offsets: list[int]) -> tuple[str, ...]:
-        """The page number each contents entry points at, as the pack prints it."""
+    def _numbers(self, front_pages: int, front_anchors: dict[str, int],
+                 body: list[RenderedPart], final: bool) -> tuple[str, ...]:
+        """The page number each contents entry points at, as the pack prints it, given the
+        front's length and anchors (a guess until it is drawn: "0" for an entry that points
+        into it)."""
+        offsets = [front_pages]
+        for part in body:
+            offsets.append(offsets[-1] + part.pages)
         numbers = []
         for target in self.plan.targets:
-            found = [offsets[i] + part.anchors[target] + 1 for i, part in enumerate(parts)
+            found = [offsets[i] + part.anchors[target] + 1 for i, part in enumerate(body)
                      if target in part.anchors]
-            if not found:
+            if target in front_anchors:
+                found.insert(0, front_anchors[target] + 1)
+            if not found and final:
                 raise BuildError(f"the contents entry '{target}' points at nothing")
-            numbers.append(str(found[0]))
+            numbers.append(str(found[0]) if found else "0")
         return tuple(numbers)
