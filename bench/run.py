@@ -55,11 +55,11 @@ measures only that (a few seconds).
 
 The edit loop (the render cache, PROJECT/.csp-cache): on a copy of the repository's data/
 and on synthetic projects (--edit-sizes, default example,40), run after run in turn: a full
-build with the cache emptied first, a rebuild with nothing changed, a rebuild after one figure
-of one measure was changed (a value no earlier run gave it), and that measure's pack alone
-built with --no-cache; medians of --edit-runs runs (default 5) and each run's ratios:
-nothing changed / full (target at most 0.2) and one edit / that pack alone (target at most
-1). --edit-only runs the edit loop alone. Every other build above is run with --no-cache, so
+build with the cache emptied first, a rebuild with nothing changed, then for each pack a
+rebuild after one figure of one of its measures was changed (a value no earlier run gave it)
+and that pack alone built with --no-cache; medians of --edit-runs runs (default 5) and each
+run's ratios: nothing changed / full (target at most 0.2) and, pack by pack, one edit / that
+pack alone (target at most 1). --edit-only runs the edit loop alone. Every other build above is run with --no-cache, so
 that it measures a whole build each time.
 
 --quick is one run of sizes 40 and 400 (and one of the edit loop). Defaults take a while
@@ -416,26 +416,38 @@ def measure_chain(times: int) -> tuple[Figure, Figure]:
 EDIT_ROWS = [
     ("full", "full build, cold cache"),
     ("same", "rebuild, nothing changed"),
-    ("edit", "rebuild, one measure of one pack edited"),
-    ("alone", "that pack alone (--pack, --no-cache)"),
     ("same/full", "  nothing changed / full (target <= 0.2)"),
-    ("edit/alone", "  one edit / that pack alone (target <= 1)"),
 ]
+
+
+def edit_rows(packs: list[str]) -> list[tuple[str, str]]:
+    """The table's rows: the fixed ones, then for each pack an edit of one of its measures,
+    that pack alone, and their ratio."""
+    rows = list(EDIT_ROWS)
+    for pack in packs:
+        rows += [(f"edit {pack}", f"rebuild, one measure of {pack} edited"),
+                 (f"alone {pack}", f"{pack} alone (--pack, --no-cache)"),
+                 (f"edit/alone {pack}", "  one edit / that pack alone (target <= 1)")]
+    return rows
+
 
 _VALUE = re.compile(r"(?m)^(\s+value: )(\d+)$")
 
 
-def edited_measure(root: Path) -> tuple[str, Path]:
-    """The pack and file of the first measure (by name) of the largest pack whose figures are
-    whole numbers with no year to date beside them and no missing quarter: its latest
-    quarter's figure (the one the pack prints) can change on its own."""
-    folders = sorted((root / "data/measures").iterdir(),
-                     key=lambda folder: (-len(list(folder.glob("*.yaml"))), folder.name))
-    for path in (p for folder in folders for p in sorted(folder.glob("*.yaml"))):
-        text = path.read_text(encoding="utf-8")
-        if _VALUE.search(text) and "ytd" not in text and "missing:" not in text:
-            return path.parent.name, path
-    raise SystemExit(f"no measure of {root} has a whole number to edit")
+def edited_measures(root: Path) -> dict[str, Path]:
+    """For each pack, the file of its first measure (by name) whose figures are whole
+    numbers with no year to date beside them and no missing quarter: its latest quarter's
+    figure (the one the pack prints) can change on its own."""
+    found: dict[str, Path] = {}
+    for folder in sorted((root / "data/measures").iterdir()):
+        for path in sorted(folder.glob("*.yaml")):
+            text = path.read_text(encoding="utf-8")
+            if _VALUE.search(text) and "ytd" not in text and "missing:" not in text:
+                found[folder.name] = path
+                break
+    if not found:
+        raise SystemExit(f"no measure of {root} has a whole number to edit")
+    return found
 
 
 def edit_figure(path: Path, run: int) -> None:
@@ -448,27 +460,31 @@ def edit_figure(path: Path, run: int) -> None:
 
 def measure_edit_loop(root: Path, runs: int, work: Path,
                       log: Callable[[str], None]) -> dict[str, Figure]:
-    """The loop of a user who edits a figure and rebuilds: a full build with no cache yet,
-    a rebuild with nothing changed, a rebuild after one figure of one pack changed and, to
-    compare it with, that pack alone built from nothing; the four in turn, run after run, so
-    that a change in the machine's speed falls on all alike. Ratios are of each run's pair."""
-    figures = {key: Figure() for key, _ in EDIT_ROWS}
-    pack, measure = edited_measure(root)
+    """The loop of a user who edits a figure and rebuilds: a full build with no cache yet, a
+    rebuild with nothing changed, then for each pack a rebuild after one of its figures
+    changed and, to compare it with, that pack alone built from nothing; all in turn, run
+    after run, so that a change in the machine's speed falls on all alike. Ratios are of
+    each run's pair."""
+    measures = edited_measures(root)
+    figures = {key: Figure() for key, _ in edit_rows(list(measures))}
     out = work / f"edit-out-{root.name}"
     build = [PYTHON, "-m", "csp_report", "build", str(root), "--out", str(out)]
-    steps = [("full", build), ("same", build), ("edit", build),
-             ("alone", build[:5] + ["--pack", pack, "--no-cache", "--out", str(work / "alone")])]
+    steps: list[tuple[str, list[str], str]] = [("full", build, ""), ("same", build, "")]
+    for pack in measures:
+        steps += [(f"edit {pack}", build, pack),
+                  (f"alone {pack}", build[:5] + ["--pack", pack, "--no-cache", "--out",
+                                                 str(work / "alone")], pack)]
     for run in range(1, runs + 1):
         log(f"  edit loop on {root.name}, run {run}/{runs}")
         seconds: dict[str, float] = {}
-        for name, args in steps:
+        for name, args, pack in steps:
             if name == "full":
                 shutil.rmtree(root / ".csp-cache", ignore_errors=True)
-            if name == "edit":
+            if name.startswith("edit"):
                 before = {p.name: p.read_bytes() for p in out.glob(f"{pack}-*")}
-                edit_figure(measure, run)
+                edit_figure(measures[pack], run)
             done = run_process(args, cwd=work)
-            if name == "edit" and not done.returncode and before == {
+            if name.startswith("edit") and not done.returncode and before == {
                     p.name: p.read_bytes() for p in out.glob(f"{pack}-*")}:
                 figures[name].note = "FAILED: the edit changed no file"
             if done.returncode:
@@ -476,26 +492,30 @@ def measure_edit_loop(root: Path, runs: int, work: Path,
                 continue
             seconds[name] = done.seconds
             figures[name].values.append(done.seconds)
-        for ratio in ("same/full", "edit/alone"):
-            top, bottom = ratio.split("/")
-            if top in seconds and bottom in seconds:
-                figures[ratio].values.append(seconds[top] / seconds[bottom])
+        for ratio in [key for key in figures if "/" in key]:
+            top, bottom = ratio.split(" ")[0].split("/")
+            suffix = ratio[len(ratio.split(" ")[0]):]
+            if top + suffix in seconds and bottom + suffix in seconds:
+                figures[ratio].values.append(seconds[top + suffix] / seconds[bottom + suffix])
     return figures
 
 
 def print_edit_loop(loops: dict[str, dict[str, Figure]], runs: int) -> None:
     if not loops:
         return
-    label_width = max(len(label) for _, label in EDIT_ROWS) + 2
+    rows = {key: label for figures in loops.values() for key, label in edit_rows(
+        [key.split(" ", 1)[1] for key in figures if key.startswith("edit ")])}
+    label_width = max(len(label) for label in rows.values()) + 2
     width = 24
     print(f"\nEdit loop (the render cache): median (min-max) of {runs} runs in turn, wall s")
     heading = "project".ljust(label_width) + "".join(f"{name:>{width}}" for name in loops)
     print(heading)
     print("-" * len(heading))
-    for key, label in EDIT_ROWS:
+    for key, label in rows.items():
         unit = "x" if "/" in key else "s"
         print(label.ljust(label_width) + "".join(
-            f"{show(figures[key], unit):>{width}}" for figures in loops.values()))
+            f"{show(figures[key], unit) if key in figures else '':>{width}}"
+            for figures in loops.values()))
 
 
 # --------------------------------------------------------------------------- printing

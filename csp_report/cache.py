@@ -161,9 +161,10 @@ class RenderCache:
     """Rendered bytes by key in PROJECT/.csp-cache, at most `max_bytes` of entries, least
     recently used evicted first (a hit refreshes an entry's mtime).
 
-    Entries are written to a temporary file in the folder, synced and renamed into place, so
-    a reader never sees half an entry; each holds the sha256 of its data, checked on every
-    read: a corrupt or truncated entry is removed and reported as a miss. The folder and its
+    Entries are written to a temporary file in the folder and renamed into place, so a
+    reader never sees half an entry; each holds the sha256 of its data, checked on every
+    read: a corrupt or truncated entry (or one a crash left unwritten) is removed and
+    reported as a miss. The folder and its
     entries are opened without following symlinks: a planted link is never used. Any
     failure to read or write (a read-only project, a full disk) is a miss; a cache that
     cannot be written stops trying, and the build goes on without it.
@@ -281,14 +282,16 @@ class RenderCache:
 
 
 def _write_new(folder: int, name: str, *chunks: bytes) -> str:
-    """Write a new file in the folder (never through a link), synced; its name."""
+    """Write a new file in the folder (never through a link); its name. Not synced to disk:
+    an entry carries the sha256 of its data, so one that a crash left torn or empty is found
+    out when read and removed (_read_entry), and a disk flush per entry would cost an edit's
+    rebuild more than its bookkeeping otherwise does."""
     fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _FLAGS, 0o644, dir_fd=folder)
     try:
         for chunk in chunks:
             view = memoryview(chunk)
             while view:
                 view = view[os.write(fd, view):]
-        os.fsync(fd)
     except BaseException:
         os.close(fd)
         with contextlib.suppress(OSError):

@@ -135,16 +135,17 @@ def test_small_packs_and_changed_page_templates_render_whole(project: Path,
     [target] = choose_targets(opened, None, None)
     document = Pack(opened, target).document
     assert parts.size(document) == 109_034
-    assert parts.SPLIT_FROM_SIZE == 60_000 and parts.SMALLEST_PART_SIZE == 30_000
-    plan = parts.plan_parts(document, project)
-    assert plan is not None  # the cover and contents; the summary, key and theme 1; 2 and 3; 4
-    assert [parts.size(part) for part in plan.parts] == [847, 34_001, 49_536, 24_767]
+    assert parts.SPLIT_FROM_SIZE == 200_000 and parts.SMALLEST_PART_SIZE == 30_000
+    assert parts.plan_parts(document, project) is None  # too small to pay
     with pytest.MonkeyPatch.context() as monkeypatch:
-        monkeypatch.setattr(parts, "SPLIT_FROM_SIZE", 109_035)
-        assert parts.plan_parts(document, project) is None  # too small to pay
-        monkeypatch.setattr(parts, "SPLIT_FROM_SIZE", 0)
+        monkeypatch.setattr(parts, "SPLIT_FROM_SIZE", 109_034)
+        plan = parts.plan_parts(document, project)
+        assert plan is not None  # the cover and contents; summary, key, theme 1; 2, 3; 4
+        assert [parts.size(part) for part in plan.parts] == [847, 34_001, 49_536, 24_767]
         monkeypatch.setattr(parts, "SMALLEST_PART_SIZE", 10**9)
         assert parts.plan_parts(document, project) is None  # one body part: nothing beside it
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(parts, "SPLIT_FROM_SIZE", 0)
     (project / "templates").mkdir()
     try:
         custom = project / "templates/custom.css"
@@ -156,6 +157,7 @@ def test_small_packs_and_changed_page_templates_render_whole(project: Path,
         (project / "templates/pack.css").write_text("h2 { color: navy; }\n", encoding="utf-8")
         assert parts.plan_parts(document, project) is None
     finally:
+        monkeypatch.undo()
         for path in (project / "templates").iterdir():
             path.unlink()
         (project / "templates").rmdir()
@@ -325,13 +327,13 @@ def test_a_contents_longer_than_its_page_is_drawn_again_and_numbered_right(
     whole = _build(root, tmp_path / "whole", False, monkeypatch)
     joined = _build(root, tmp_path / "joined", True, monkeypatch)
     assert len(fronts) == 2
-    texts = [_layout_text(path) for path in (whole, joined)]
+    texts = [_every_page_text(path) for path in (whole, joined)]
     assert texts[0] == texts[1]
     assert "Theme number 48" in texts[0][2]  # the contents' second page
     assert len(texts[0]) == len(PdfReader(joined).pages)
 
 
-def _layout_text(path: Path) -> list[str]:
+def _every_page_text(path: Path) -> list[str]:
     """Each page's text as poppler lays it out."""
     done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
                           text=True, check=True)

@@ -19,11 +19,14 @@ from .pdf import LINK_PREFIX
 # same bytes wherever and however it is built. Sizes are size(), about 1.35 characters per
 # character of the pack's HTML.
 # A pack smaller than this renders as one piece: a part costs a fixed amount (the stylesheet
-# parsed, the fonts loaded, about 0.1 s) and the pack a join and a second round (the contents
-# with its numbers, the page furniture). Measured on 2 cores (docs/performance.md, "where
-# splitting pays"), the example's 15-page targets pack (79,000) already draws as fast in parts
-# as whole, and an edit to one of its sections then draws that section alone.
-SPLIT_FROM_SIZE = 60_000
+# parsed, the fonts loaded, about 0.1 s), and the pack a second round (the contents with its
+# numbers, the page furniture at about 10 ms a page) and a join. Measured on 2 cores
+# (docs/performance.md, "Where splitting pays"): the example's 15-page targets pack (79,000)
+# built no faster in parts (1.04x the build with it whole, 8 pairs), and an edit to one of
+# its figures still drew two of its three parts (the summary's and the measure's), no faster
+# than the pack whole; a pack of some 40 pages and up (this size, about 150,000 characters
+# of HTML) draws faster in parts.
+SPLIT_FROM_SIZE = 200_000
 # Parts smaller than this are merged with their neighbours: a part's fixed cost is about the
 # cost of rendering this much.
 SMALLEST_PART_SIZE = 30_000
