@@ -59,8 +59,8 @@ build with the cache emptied first, a rebuild with nothing changed, then for eac
 rebuild after one figure of one of its measures was changed (a value no earlier run gave it)
 and that pack alone built with --no-cache; medians of --edit-runs runs (default 5) and each
 run's ratios: nothing changed / full (target at most 0.2) and, pack by pack, one edit / that
-pack alone (target at most 1). --edit-only runs the edit loop alone. Every other build above is run with --no-cache, so
-that it measures a whole build each time.
+pack alone (target at most 1). --edit-only runs the edit loop alone. Every other build above
+is run with --no-cache, so that it measures a whole build each time.
 
 --quick is one run of sizes 40 and 400 (and one of the edit loop). Defaults take a while
 (about 25 minutes on a 2-core machine, most of it the 1,000-measure PDFs). Nothing in the

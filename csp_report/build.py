@@ -9,7 +9,7 @@ import signal
 import threading
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -200,39 +200,41 @@ class Rendered:
     hits: set[str]
 
 
-def render_all(project: Project, packs: Sequence[Pack], formats: Sequence[str],
+def render_all(project: Project, packs: Iterable[Pack], formats: Sequence[str],
                pool: RenderPool, progress: Progress, cache: Cache | None = None,
                templates: bytes | None = None) -> Rendered:
-    """Every format of every pack. The PDFs start first, the largest pack's first (a large
-    pack in parts, render/split.py, each part kept in `cache`, its parts largest first), so
-    that a smaller pack's parts keep the cores busy while the largest pack's contents,
-    furniture and join are drawn; meanwhile this process draws the DOCX files once a core is
-    free of PDF work. With a `cache` and the digest of the project's `templates`, a PDF or
-    DOCX drawn before from the same input is taken from it instead."""
+    """Every format of every pack. Each pack's PDF is started as soon as the pack is laid out
+    (a large pack in parts, render/split.py, each part kept in `cache`), while this process
+    lays out the next; the pool gives a free worker the largest job waiting, so a large pack
+    laid out last still goes first, and a smaller pack's parts keep the cores busy while it
+    is finished and joined. Then this process draws the DOCX files once a core is free of PDF
+    work. With a `cache` and the digest of the project's `templates`, a PDF or DOCX drawn
+    before from the same input is taken from it instead."""
     cache = cache or NoCache()
     done = Rendered({}, {}, set())
     pdfs: dict[str, Future[bytes]] = {}
     splits: dict[str, SplitRender] = {}
+    started: list[Pack] = []
     for pack in packs:
+        started.append(pack)
         _look_up(project, pack, formats, cache, templates, done)
-    to_draw = [pack for pack in packs if "pdf" in formats
-               and pack.target.file_name("pdf") not in done.files]
-    for pack in sorted(to_draw, key=lambda pack: -size(pack.document)):
         name = pack.target.file_name("pdf")
+        if "pdf" not in formats or name in done.files:
+            continue
         progress(name)
         plan = plan_parts(pack.document, project.root)
         if plan is None:
-            pdfs[name] = pool.pdf(pack.html, project.root, pack.epoch)
+            pdfs[name] = pool.pdf(pack.html, project.root, pack.epoch, size(pack.document))
         else:
             splits[name] = SplitRender(plan, project.root, pack.epoch, pool.submit, cache)
-            for _size, start in sorted(splits[name].jobs(), key=lambda job: -job[0]):
+            for _size, start in splits[name].jobs():
                 start()
             splits[name].arm()
     if "docx" in formats:
         pool.wait_for_a_free_core([*pdfs.values(), *(future for split in splits.values()
                                                     for future in split.pending())])
     own_templates = has_own_html_templates(project.root)
-    for pack in packs:
+    for pack in started:
         if "html" in formats:
             done.files[pack.target.file_name("html")] = pack.html.encode("utf-8")
         elif own_templates and pack.target.file_name("pdf") in splits:
@@ -373,15 +375,16 @@ def build(project: Project, *, pack: str | None = None, period: str | None = Non
     unchanged = _unchanged_packs(cache, inputs, targets, formats)
     templates = templates_digest(project.root) if cache.enabled else None
     to_build = [target for target in targets if target not in unchanged]
-    packs = [Pack(project, target) for target in to_build]
     if pool is None:
+        packs = [Pack(project, target) for target in to_build]
         # one pack draws on one core, unless it is large enough to be drawn in parts
         alone = len(packs) < 2 and all(plan_parts(p.document, project.root) is None
                                        for p in packs)
         with RenderPool(1 if alone or "pdf" not in formats else None) as own_pool:
             drawn = render_all(project, packs, formats, own_pool, report, cache, templates)
-    else:
-        drawn = render_all(project, packs, formats, pool, report, cache, templates)
+    else:  # each pack's PDF starts while the next pack is laid out
+        drawn = render_all(project, (Pack(project, target) for target in to_build), formats,
+                           pool, report, cache, templates)
     rendered = drawn.files
     for kept in unchanged.values():
         rendered.update((name, data) for name, (_, data) in kept.items())

@@ -20,7 +20,6 @@ import csp_report.render.docx
 import csp_report.render.pool
 from csp_report.api import open_project
 from csp_report.build import Target, build
-from csp_report.layout.document import Document
 from csp_report.cache import CACHE_DIR, MAGIC, NoCache, RenderCache
 from csp_report.cli import main
 from csp_report.layout.document import Document, Page, Paragraph

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from concurrent.futures import Future
 
+import pytest
+
 from csp_report.render.pool import RenderPool
 
 
@@ -43,3 +45,42 @@ def test_does_not_wait_when_a_worker_is_free() -> None:
 
 def test_does_not_wait_without_pdfs() -> None:
     RenderPool(workers=2).wait_for_a_free_core([])
+
+
+def _started_at(seconds: float) -> float:
+    """A job that notes when a worker started it, then takes `seconds`."""
+    import time
+
+    started = time.monotonic()
+    time.sleep(seconds)
+    return started
+
+
+def test_a_free_worker_takes_the_largest_waiting_job_and_a_sizeless_one_first() -> None:
+    """Both workers busy, four jobs wait: the one of no size (a pack's last steps) and the
+    largest start together once the workers are free, the two smaller ones after them."""
+    with RenderPool(2) as pool:
+        busy = [pool.submit(_started_at, 0.5, size=10) for _ in range(2)]
+        small = pool.submit(_started_at, 0.4, size=1)
+        large = pool.submit(_started_at, 0.4, size=3)
+        last_steps = pool.submit(_started_at, 0.4)
+        middle = pool.submit(_started_at, 0.4, size=2)
+        starts = {name: future.result(30) for name, future in (
+            ("small", small), ("large", large), ("last steps", last_steps),
+            ("middle", middle))}
+        assert all(future.result(30) < starts["large"] for future in busy)
+    first = max(starts["last steps"], starts["large"])
+    assert min(starts["middle"], starts["small"]) > first + 0.2
+
+
+def test_jobs_still_waiting_when_the_workers_are_stopped_fail_as_a_build_error() -> None:
+    from csp_report.errors import BuildError
+    from csp_report.render.pool import result
+
+    with RenderPool(2) as pool:
+        for _ in range(2):
+            pool.submit(_started_at, 5, size=10)
+        waiting = pool.submit(_started_at, 0, size=1)
+        pool.stop_workers()
+        with pytest.raises(BuildError, match="a PDF rendering process stopped unexpectedly"):
+            result(waiting)

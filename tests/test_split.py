@@ -277,9 +277,9 @@ def test_editing_one_section_draws_that_part_alone_again(tmp_path: Path,
     drawn: list[tuple[str, object]] = []
     submit = RenderPool.submit
 
-    def recording(self: RenderPool, work: Any, *args: Any) -> Any:
+    def recording(self: RenderPool, work: Any, *args: Any, **options: Any) -> Any:
         drawn.append((work.__name__, args[1] if work.__name__ == "draw_body_part" else None))
-        return submit(self, work, *args)
+        return submit(self, work, *args, **options)
 
     monkeypatch.setattr(RenderPool, "submit", recording)
 
@@ -318,10 +318,10 @@ def test_a_contents_longer_than_its_page_is_drawn_again_and_numbered_right(
     fronts: list[int] = []
     submit = RenderPool.submit
 
-    def recording(self: RenderPool, work: Any, *args: Any) -> Any:
+    def recording(self: RenderPool, work: Any, *args: Any, **options: Any) -> Any:
         if work.__name__ == "draw_front_part":
             fronts.append(1)
-        return submit(self, work, *args)
+        return submit(self, work, *args, **options)
 
     monkeypatch.setattr(RenderPool, "submit", recording)
     whole = _build(root, tmp_path / "whole", False, monkeypatch)

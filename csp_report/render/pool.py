@@ -12,9 +12,13 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import functools
+import heapq
+import itertools
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -56,12 +60,23 @@ def _render(html: str, project_root: Path, epoch: int) -> bytes:
 
 
 class RenderPool:
-    """Renders PDFs in parallel when the machine has more than one core, else in-process."""
+    """Renders PDFs in parallel when the machine has more than one core, else in-process.
+
+    The workers are given one job each at a time; the rest wait here, and a free worker
+    takes the largest waiting job (`size`), or first a job of no size: the second round and
+    join of a pack drawn in parts, which that pack's result waits for. So a large pack laid
+    out after a small one still starts first, and a pack's last steps never queue behind
+    another pack's parts."""
 
     def __init__(self, workers: int | None = None) -> None:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
         self.workers = workers if workers is not None else min(cores, 4)
         self.executor: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._waiting: list[tuple[float, int, Callable[..., Any], tuple[Any, ...],
+                                  Future[Any]]] = []
+        self._running = 0
+        self._count = itertools.count()
 
     def __enter__(self) -> RenderPool:
         if self.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -96,6 +111,10 @@ class RenderPool:
         """End the workers at once, whatever they are doing (the build will not use it)."""
         if self.executor is None:
             return
+        with self._lock:
+            waiting, self._waiting = self._waiting, []
+        for *_, future in waiting:  # their waiters hear it as of a job the workers dropped
+            future.set_exception(BrokenProcessPool("the render workers were stopped"))
         processes = list((getattr(self.executor, "_processes", None) or {}).values())
         self.executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
@@ -111,20 +130,57 @@ class RenderPool:
         while sum(not future.done() for future in pending) >= self.workers:
             wait(pending, return_when=FIRST_COMPLETED)
 
-    def pdf(self, html: str, project_root: Path, epoch: int) -> Future[bytes]:
+    def pdf(self, html: str, project_root: Path, epoch: int, size: int) -> Future[bytes]:
         """A future PDF: rendered by a worker, or here and now without workers."""
-        return self.submit(_render, html, project_root, epoch)
+        return self.submit(_render, html, project_root, epoch, size=size)
 
-    def submit(self, work: Callable[..., T], *args: Any) -> Future[T]:
-        """`work(*args)` done by a worker, or here and now without workers."""
+    def submit(self, work: Callable[..., T], *args: Any, size: int | None = None) -> Future[T]:
+        """`work(*args)` done by a worker (the largest waiting job first; a job of no size
+        before any), or here and now without workers."""
+        future: Future[T] = Future()
         if self.executor is None:
-            future: Future[T] = Future()
             try:
                 future.set_result(work(*args))
             except Exception as err:  # handed to whoever waits, as a worker's would be
                 future.set_exception(err)
             return future
-        return self.executor.submit(work, *args)
+        with self._lock:
+            priority = -float("inf") if size is None else -size
+            heapq.heappush(self._waiting, (priority, next(self._count), work, args, future))
+        self._feed()
+        return future
+
+    def _feed(self) -> None:
+        """Hand waiting jobs to free workers (called on submit and when a job ends, from
+        the executor's own thread)."""
+        while True:
+            with self._lock:
+                if self._running >= self.workers or not self._waiting:
+                    return
+                _priority, _seq, work, args, future = heapq.heappop(self._waiting)
+                if not future.set_running_or_notify_cancel():
+                    continue
+                self._running += 1
+            try:
+                assert self.executor is not None
+                inner = self.executor.submit(work, *args)
+            except Exception as err:  # shut down or broken: the waiter hears it
+                with self._lock:
+                    self._running -= 1
+                future.set_exception(err)
+                continue
+            inner.add_done_callback(functools.partial(self._done, outer=future))
+
+    def _done(self, inner: Future[Any], outer: Future[Any]) -> None:
+        with self._lock:
+            self._running -= 1
+        if inner.cancelled():
+            outer.set_exception(BrokenProcessPool("the render workers were stopped"))
+        elif inner.exception() is not None:
+            outer.set_exception(inner.exception())
+        else:
+            outer.set_result(inner.result())
+        self._feed()
 
 
 def result(future: Future[T]) -> T:

@@ -82,9 +82,10 @@ class SplitRender:
                 for index in range(1, len(self.plan.parts))]
 
     def submit(self, kind: str, document: Document, extra: str, work: Callable[..., Any],
-               *args: Any) -> Future[RenderedPart]:
+               *args: Any, size: int | None = None) -> Future[RenderedPart]:
         """`work(*args)` from the cache if a part of this `kind`, `document` and `extra` was
-        drawn before, else by a worker (and kept once the pack is joined)."""
+        drawn before, else by a worker (and kept once the pack is joined); `size` orders it
+        among the waiting jobs (RenderPool.submit: none, before any part)."""
         key = None
         if self.templates is not None:
             key = self.cache.key("pdf-part", kind, serialise(document), extra, self.templates,
@@ -95,7 +96,7 @@ class SplitRender:
                 future: Future[RenderedPart] = Future()
                 future.set_result(part)
                 return future
-        future = self._submit(work, *args)
+        future = self._submit(work, *args, size=size)
         if key is not None:
             self._drawn.append((key, future))
         return future
@@ -103,7 +104,7 @@ class SplitRender:
     def _start(self, index: int) -> None:
         part = self.plan.parts[index]
         self.futures[index] = self.submit("body", part, str(index), draw_body_part, part, index,
-                                          self.root, self.epoch)
+                                          self.root, self.epoch, size=self.sizes[index])
 
     def pending(self) -> list[Future[RenderedPart]]:
         return [future for future in self.futures if future is not None]
