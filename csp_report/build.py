@@ -227,7 +227,7 @@ def render_all(project: Project, packs: Iterable[Pack], formats: Sequence[str],
             pdfs[name] = pool.pdf(pack.html, project.root, pack.epoch, size(pack.document))
         else:
             splits[name] = SplitRender(plan, project.root, pack.epoch, pool.submit, cache)
-            for _size, start in splits[name].jobs():
+            for _size, start in sorted(splits[name].jobs(), key=lambda job: -job[0]):
                 start()
             splits[name].arm()
     if "docx" in formats:

@@ -164,10 +164,12 @@ class RenderPool:
             try:
                 assert self.executor is not None
                 inner = self.executor.submit(work, *args)
-            except Exception as err:  # shut down or broken: the waiter hears it
+            except Exception as err:  # shut down or broken: the waiter hears it as a stop
                 with self._lock:
                     self._running -= 1
-                future.set_exception(err)
+                stopped = BrokenProcessPool("the render workers were stopped")
+                stopped.__cause__ = err
+                future.set_exception(stopped)
                 continue
             inner.add_done_callback(functools.partial(self._done, outer=future))
 
