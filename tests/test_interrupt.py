@@ -15,6 +15,7 @@ import pytest
 
 from csp_report.api import open_project
 from csp_report.build import build
+from tests.terminal import python_as_from_a_terminal
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
@@ -107,7 +108,7 @@ def test_ctrl_c_exits_130_with_one_line_and_leaves_output_as_it_was(
     old = {"activity-2017-18-Q1.pdf": b"old pdf", "tracker-2016-17-Q1.docx": b"old docx"}
     for name, data in old.items():
         (root / "output" / name).write_bytes(data)
-    process = subprocess.Popen([sys.executable, "-c", PROGRAM, str(root)],
+    process = subprocess.Popen(python_as_from_a_terminal("-c", PROGRAM, str(root)),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
     assert process.stdout is not None

@@ -11,7 +11,6 @@ import re
 import select
 import signal
 import subprocess
-import sys
 import threading
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -30,6 +29,7 @@ from csp_report.errors import InvalidProject, TemplateProblem
 from csp_report.preview import EVENTS, Preview, ProjectFilter
 from csp_report.templating import PACKAGE_TEMPLATES, html_environment
 from tests.conftest import write
+from tests.terminal import python_as_from_a_terminal
 from tests.tiny import HEAD, tiny
 
 # -- templates compiled once, read again when they change --------------------------------------
@@ -355,7 +355,7 @@ def test_no_path_leads_outside_the_templates_folders(
 
 
 def test_the_command_prints_the_address_and_ctrl_c_ends_it_with_130(root: Path) -> None:
-    process = subprocess.Popen([sys.executable, "-m", "csp_report", "preview", str(root)],
+    process = subprocess.Popen(python_as_from_a_terminal("-m", "csp_report", "preview", str(root)),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
