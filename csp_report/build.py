@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
+import functools
 import signal
 import threading
 import traceback
@@ -23,7 +24,7 @@ from .layout.document import Document
 from .model.periods import Period
 from .model.project import Project
 from .render.html import render_html
-from .render.parts import plan_parts, size
+from .render.parts import PartsPlan, plan_parts, size
 from .render.pool import RenderPool, result
 from .render.resources import check_html
 from .render.split import SplitRender
@@ -189,6 +190,11 @@ class Pack:
             self._html = draw_html(self.project, self.target, self.document)
         return self._html
 
+    @functools.cached_property
+    def parts(self) -> PartsPlan | None:
+        """The parts its PDF is drawn in, or None: drawn whole (render/parts.py)."""
+        return plan_parts(self.document, self.project.root)
+
 
 @dataclass
 class Rendered:
@@ -215,42 +221,58 @@ def render_all(project: Project, packs: Iterable[Pack], formats: Sequence[str],
     pdfs: dict[str, Future[bytes]] = {}
     splits: dict[str, SplitRender] = {}
     started: list[Pack] = []
-    for pack in packs:
-        started.append(pack)
-        _look_up(project, pack, formats, cache, templates, done)
-        name = pack.target.file_name("pdf")
-        if "pdf" not in formats or name in done.files:
-            continue
-        progress(name)
-        plan = plan_parts(pack.document, project.root)
-        if plan is None:
-            pdfs[name] = pool.pdf(pack.html, project.root, pack.epoch, size(pack.document))
-        else:
-            splits[name] = SplitRender(plan, project.root, pack.epoch, pool.submit, cache)
-            for _size, start in sorted(splits[name].jobs(), key=lambda job: -job[0]):
-                start()
-            splits[name].arm()
-    if "docx" in formats:
-        pool.wait_for_a_free_core([*pdfs.values(), *(future for split in splits.values()
-                                                    for future in split.pending())])
-    own_templates = has_own_html_templates(project.root)
-    for pack in started:
-        if "html" in formats:
-            done.files[pack.target.file_name("html")] = pack.html.encode("utf-8")
-        elif own_templates and pack.target.file_name("pdf") in splits:
-            pack.html  # noqa: B018 - drawn to be checked: a part's HTML is drawn in a worker
-        if "web" in formats:
-            done.files[pack.target.file_name("web")] = draw_web(project, pack).encode("utf-8")
-        if "docx" in formats and pack.target.file_name("docx") not in done.files:
-            from .render.docx import render_docx
+    with _abandoned_on_failure(pdfs, splits):
+        for pack in packs:
+            started.append(pack)
+            _look_up(project, pack, formats, cache, templates, done)
+            name = pack.target.file_name("pdf")
+            if "pdf" not in formats or name in done.files:
+                continue
+            progress(name)
+            plan = pack.parts
+            if plan is None:
+                pdfs[name] = pool.pdf(pack.html, project.root, pack.epoch, size(pack.document))
+            else:
+                splits[name] = SplitRender(plan, project.root, pack.epoch, pool.submit, cache)
+                for _size, start in sorted(splits[name].jobs(), key=lambda job: -job[0]):
+                    start()
+                splits[name].arm()
+        if "docx" in formats:
+            pool.wait_for_a_free_core([*pdfs.values(), *(future for split in splits.values()
+                                                        for future in split.pending())])
+        own_templates = has_own_html_templates(project.root)
+        for pack in started:
+            if "html" in formats:
+                done.files[pack.target.file_name("html")] = pack.html.encode("utf-8")
+            elif own_templates and pack.target.file_name("pdf") in splits:
+                pack.html  # noqa: B018 - drawn to be checked: a part's HTML is drawn in a worker
+            if "web" in formats:
+                done.files[pack.target.file_name("web")] = draw_web(project, pack).encode("utf-8")
+            if "docx" in formats and pack.target.file_name("docx") not in done.files:
+                from .render.docx import render_docx
 
-            progress(pack.target.file_name("docx"))
-            done.files[pack.target.file_name("docx")] = render_docx(pack.document, project.root)
-    for name in sorted(splits, key=lambda n: splits[n].size):  # the first to be ready first
-        done.files[name] = splits[name].result()
-    for name, future in pdfs.items():
-        done.files[name] = result(future)
+                progress(pack.target.file_name("docx"))
+                done.files[pack.target.file_name("docx")] = render_docx(pack.document, project.root)
+        for name in sorted(splits, key=lambda n: splits[n].size):  # the first to be ready first
+            done.files[name] = splits[name].result()
+        for name, future in pdfs.items():
+            done.files[name] = result(future)
     return done
+
+
+@contextlib.contextmanager
+def _abandoned_on_failure(pdfs: dict[str, Future[bytes]],
+                          splits: dict[str, SplitRender]) -> Iterator[None]:
+    """A failed build starts no more rendering: its waiting jobs are dropped and its split
+    packs go no further (a library caller's own pool lives on after the build)."""
+    try:
+        yield
+    except BaseException:
+        for split in splits.values():
+            split.abandon()
+        for future in pdfs.values():
+            future.cancel()
+        raise
 
 
 def _look_up(project: Project, pack: Pack, formats: Sequence[str], cache: Cache,
@@ -378,8 +400,7 @@ def build(project: Project, *, pack: str | None = None, period: str | None = Non
     if pool is None:
         packs = [Pack(project, target) for target in to_build]
         # one pack draws on one core, unless it is large enough to be drawn in parts
-        alone = len(packs) < 2 and all(plan_parts(p.document, project.root) is None
-                                       for p in packs)
+        alone = len(packs) < 2 and all(p.parts is None for p in packs)
         with RenderPool(1 if alone or "pdf" not in formats else None) as own_pool:
             drawn = render_all(project, packs, formats, own_pool, report, cache, templates)
     else:  # each pack's PDF starts while the next pack is laid out

@@ -84,3 +84,20 @@ def test_jobs_still_waiting_when_the_workers_are_stopped_fail_as_a_build_error()
         pool.stop_workers()
         with pytest.raises(BuildError, match="a PDF rendering process stopped unexpectedly"):
             result(waiting)
+
+
+def test_a_waiting_job_its_caller_cancelled_is_skipped_and_the_stop_leaves_it_cancelled() -> None:
+    with RenderPool(2) as pool:
+        busy = [pool.submit(_started_at, 0.5, size=10) for _ in range(2)]
+        dropped = pool.submit(_started_at, 0, size=5)
+        kept = pool.submit(_started_at, 0, size=1)
+        assert dropped.cancel()
+        assert kept.result(30) > max(future.result(30) for future in busy)
+        assert dropped.cancelled()
+    with RenderPool(2) as pool:
+        for _ in range(2):
+            pool.submit(_started_at, 5, size=10)
+        dropped = pool.submit(_started_at, 0, size=1)
+        assert dropped.cancel()
+        pool.stop_workers()  # until now: InvalidStateError, setting a cancelled job's result
+        assert dropped.cancelled()

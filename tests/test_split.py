@@ -338,3 +338,46 @@ def _every_page_text(path: Path) -> list[str]:
     done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
                           text=True, check=True)
     return done.stdout.split("\f")[:-1]
+
+
+def test_a_failed_build_starts_nothing_more_in_its_callers_pool(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library caller's pool outlives a failed build: the parts still waiting are dropped,
+    and the pack's contents, furniture and join are never started, while the pool goes on
+    serving the caller."""
+    import threading
+
+    from csp_report.build import Pack, render_all
+    from csp_report.errors import BuildError
+
+    root = make_sectioned_project(tmp_path / "project", sections=4, per_section=14)
+    monkeypatch.setattr(parts, "SPLIT_FROM_SIZE", 0)
+    monkeypatch.setattr(parts, "SMALLEST_PART_SIZE", 0)
+    project = open_project(root)
+    started: list[str] = []
+    submit = RenderPool.submit
+
+    def recording(self: RenderPool, work: Any, *args: Any, **options: Any) -> Any:
+        started.append(work.__name__)
+        return submit(self, work, *args, **options)
+
+    def packs_then_a_failure() -> Any:
+        yield Pack(project, project_target(project))
+        raise BuildError("the next pack failed to lay out")
+
+    monkeypatch.setattr(RenderPool, "submit", recording)
+    with RenderPool(2) as pool:
+        with pytest.raises(BuildError, match="the next pack failed"):
+            render_all(project, packs_then_a_failure(), ("pdf",), pool, lambda _name: None)
+        for thread in threading.enumerate():
+            if thread.name == "csp-report second round":
+                thread.join(30)
+        assert started == ["draw_body_part"] * 6
+        assert pool.submit(len, "still serving").result(30) == len("still serving")
+
+
+def project_target(project: Any) -> Any:
+    from csp_report.build import choose_targets
+
+    [target] = choose_targets(project, None, None, lambda _message: None)
+    return target

@@ -114,7 +114,8 @@ class RenderPool:
         with self._lock:
             waiting, self._waiting = self._waiting, []
         for *_, future in waiting:  # their waiters hear it as of a job the workers dropped
-            future.set_exception(BrokenProcessPool("the render workers were stopped"))
+            if future.set_running_or_notify_cancel():  # (a cancelled one has no waiter)
+                future.set_exception(BrokenProcessPool("the render workers were stopped"))
         processes = list((getattr(self.executor, "_processes", None) or {}).values())
         self.executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:

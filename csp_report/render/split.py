@@ -73,6 +73,7 @@ class SplitRender:
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._joined: bytes = b""
+        self._abandoned = threading.Event()
 
     def jobs(self) -> list[tuple[int, Callable[[], object]]]:
         """The first round of renders (every part but the cover and contents, which is drawn
@@ -117,6 +118,17 @@ class SplitRender:
                                         name="csp-report second round")
         self._thread.start()
 
+    def abandon(self) -> None:
+        """The build failed: drop the parts not yet started and start nothing more (a library
+        caller's own pool goes on serving it; the CLI stops its workers anyway)."""
+        self._abandoned.set()
+        for future in [*self.pending(), *(drawn for _key, drawn in self._drawn)]:
+            future.cancel()
+
+    def _go_on(self) -> None:
+        if self._abandoned.is_set():
+            raise BuildError("the build was stopped before this pack was joined")
+
     def _finish(self) -> None:
         try:
             self._joined = self._second_round()
@@ -135,6 +147,7 @@ class SplitRender:
         front_part = self.plan.parts[0]
         pages, anchors = len(front_part.pages), dict[str, int]()
         for _attempt in range(4):
+            self._go_on()
             numbers = self._numbers(pages, anchors, body, final=False)
             front = self.submit("front", front_part,
                                 "\n".join([*self.plan.targets, "", *numbers]), draw_front_part,
@@ -143,7 +156,9 @@ class SplitRender:
             drawn: RenderedPart = result(front)
             if drawn.pages == pages and self._numbers(
                     drawn.pages, drawn.anchors, body, final=True) == numbers:
-                joined = self._join([drawn, *body], [result(piece).pdf for piece in furniture])
+                furniture_pdfs = [result(piece).pdf for piece in furniture]
+                self._go_on()
+                joined = self._join([drawn, *body], furniture_pdfs)
                 self._keep()
                 return joined
             pages, anchors = drawn.pages, drawn.anchors
