@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future
+from typing import Any
 
 import pytest
 
@@ -101,3 +102,28 @@ def test_a_waiting_job_its_caller_cancelled_is_skipped_and_the_stop_leaves_it_ca
         assert dropped.cancel()
         pool.stop_workers()  # until now: InvalidStateError, setting a cancelled job's result
         assert dropped.cancelled()
+
+
+def test_waiting_for_a_free_core_sleeps_while_a_finished_pdf_is_among_those_given(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A split pack's parts: one is done, two are running on both workers. The wait sleeps
+    until one of those two ends; it once spun a core the workers needed, because wait()
+    returns at once while any future it is given is done."""
+    import csp_report.render.pool as pool_module
+
+    calls: list[int] = []
+    real_wait = pool_module.wait
+
+    def counting(futures: Any, **options: Any) -> Any:
+        calls.append(len(futures))
+        return real_wait(futures, **options)
+
+    monkeypatch.setattr(pool_module, "wait", counting)
+    done, first, second = Future[bytes](), Future[bytes](), Future[bytes]()
+    done.set_result(b"%PDF")
+    events: list[str] = []
+    timer = finish_later(first, events)
+    RenderPool(workers=2).wait_for_a_free_core([done, first, second])
+    timer.join()
+    assert events == ["pdf finished"]
+    assert calls == [2]  # one wait, on the two running

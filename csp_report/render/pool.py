@@ -128,8 +128,11 @@ class RenderPool:
     def wait_for_a_free_core(self, pending: Sequence[Future[Any]]) -> None:
         """Return once fewer PDFs are rendering than there are workers, so that work done here
         next does not slow down the largest pack's render, which a build waits for."""
-        while sum(not future.done() for future in pending) >= self.workers:
-            wait(pending, return_when=FIRST_COMPLETED)
+        while len(running := [future for future in pending if not future.done()]) >= \
+                self.workers:
+            # Only the running ones: wait() returns at once while any of those given is done,
+            # which spun this process on a core the workers needed (a split pack's parts).
+            wait(running, return_when=FIRST_COMPLETED)
 
     def pdf(self, html: str, project_root: Path, epoch: int, size: int) -> Future[bytes]:
         """A future PDF: rendered by a worker, or here and now without workers."""
