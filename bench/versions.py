@@ -11,8 +11,8 @@ Python and libraries, so only csp-report's own code differs. On a synthetic proj
 (bench/generate.py, seeded) or --project DIR, it runs `csp-report build` as a subprocess, the
 earlier revision and this checkout in turn, --runs pairs, and prints for each: the median
 wall time (min-max), the median of the pair-by-pair ratios (this / earlier), and the peak RSS
-of the largest process (the build, a render worker or a join, from wait4). This checkout runs
-with --no-cache, so that every run draws every pack.
+of the largest process (the build, a render worker or a join, from wait4). Both run with
+--no-cache where they have it, so that every run draws every pack.
 
 Nothing in the repository is written. The machine may be shared: quote medians and ratios.
 """
@@ -54,6 +54,9 @@ def build_command(package_parent: Path | None, project: Path, out: Path,
     if package_parent is None:
         return [PYTHON, "-m", "csp_report", "build", str(project), "--out", str(out),
                 "--no-cache", *options]
+    # A revision with the render cache would otherwise give back its first run's files.
+    if "--no-cache" in (package_parent / "csp_report/cli.py").read_text(encoding="utf-8"):
+        options.append("--no-cache")
     return ["env", f"PYTHONPATH={package_parent}", PYTHON, "-m", "csp_report", "build",
             str(project), "--out", str(out), *options]
 
