@@ -226,38 +226,49 @@ def render_all(project: Project, packs: Iterable[Pack], formats: Sequence[str],
             started.append(pack)
             _look_up(project, pack, formats, cache, templates, done)
             name = pack.target.file_name("pdf")
-            if "pdf" not in formats or name in done.files:
-                continue
-            progress(name)
-            plan = pack.parts
-            if plan is None:
-                pdfs[name] = pool.pdf(pack.html, project.root, pack.epoch, size(pack.document))
-            else:
-                splits[name] = SplitRender(plan, project.root, pack.epoch, pool.submit, cache)
-                for _size, start in sorted(splits[name].jobs(), key=lambda job: -job[0]):
-                    start()
-                splits[name].arm()
+            if "pdf" in formats and name not in done.files:
+                progress(name)
+                _start_pdf(project, pack, pool, cache, pdfs, splits)
         if "docx" in formats:
             pool.wait_for_a_free_core([*pdfs.values(), *(future for split in splits.values()
                                                         for future in split.pending())])
-        own_templates = has_own_html_templates(project.root)
-        for pack in started:
-            if "html" in formats:
-                done.files[pack.target.file_name("html")] = pack.html.encode("utf-8")
-            elif own_templates and pack.target.file_name("pdf") in splits:
-                pack.html  # noqa: B018 - drawn to be checked: a part's HTML is drawn in a worker
-            if "web" in formats:
-                done.files[pack.target.file_name("web")] = draw_web(project, pack).encode("utf-8")
-            if "docx" in formats and pack.target.file_name("docx") not in done.files:
-                from .render.docx import render_docx
-
-                progress(pack.target.file_name("docx"))
-                done.files[pack.target.file_name("docx")] = render_docx(pack.document, project.root)
+        _draw_here(project, started, formats, progress, splits, done)
         for name in sorted(splits, key=lambda n: splits[n].size):  # the first to be ready first
             done.files[name] = splits[name].result()
         for name, future in pdfs.items():
             done.files[name] = result(future)
     return done
+
+
+def _start_pdf(project: Project, pack: Pack, pool: RenderPool, cache: Cache,
+               pdfs: dict[str, Future[bytes]], splits: dict[str, SplitRender]) -> None:
+    """Hand the pack's PDF to the workers: whole (into `pdfs`), or in parts (`splits`)."""
+    name = pack.target.file_name("pdf")
+    if pack.parts is None:
+        pdfs[name] = pool.pdf(pack.html, project.root, pack.epoch, size(pack.document))
+        return
+    splits[name] = SplitRender(pack.parts, project.root, pack.epoch, pool.submit, cache)
+    for _size, start in sorted(splits[name].jobs(), key=lambda job: -job[0]):
+        start()
+    splits[name].arm()
+
+
+def _draw_here(project: Project, packs: list[Pack], formats: Sequence[str],
+               progress: Progress, splits: dict[str, SplitRender], done: Rendered) -> None:
+    """What this process draws while the workers render: the HTML, web and DOCX files."""
+    own_templates = has_own_html_templates(project.root)
+    for pack in packs:
+        if "html" in formats:
+            done.files[pack.target.file_name("html")] = pack.html.encode("utf-8")
+        elif own_templates and pack.target.file_name("pdf") in splits:
+            pack.html  # noqa: B018 - drawn to be checked: a part's HTML is drawn in a worker
+        if "web" in formats:
+            done.files[pack.target.file_name("web")] = draw_web(project, pack).encode("utf-8")
+        if "docx" in formats and pack.target.file_name("docx") not in done.files:
+            from .render.docx import render_docx
+
+            progress(pack.target.file_name("docx"))
+            done.files[pack.target.file_name("docx")] = render_docx(pack.document, project.root)
 
 
 @contextlib.contextmanager
