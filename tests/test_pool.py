@@ -87,6 +87,19 @@ def test_jobs_still_waiting_when_the_workers_are_stopped_fail_as_a_build_error()
             result(waiting)
 
 
+def test_stopping_the_workers_waits_for_the_executors_own_thread_to_close_its_pipe() -> None:
+    """Python 3.11 wakes that thread at exit without a lock: had it not ended (closing its
+    pipe) before, a failed build's message was once followed by a traceback ("OSError: Bad
+    file descriptor") in CI."""
+    with RenderPool(2) as pool:
+        pool.submit(_started_at, 5, size=10)
+        assert pool.executor is not None
+        manager = pool.executor._executor_manager_thread  # type: ignore[attr-defined]
+        assert manager is not None and manager.is_alive()
+        pool.stop_workers()
+        assert not manager.is_alive()
+
+
 def test_a_waiting_job_its_caller_cancelled_is_skipped_and_the_stop_leaves_it_cancelled() -> None:
     with RenderPool(2) as pool:
         busy = [pool.submit(_started_at, 0.5, size=10) for _ in range(2)]

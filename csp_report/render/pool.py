@@ -117,6 +117,7 @@ class RenderPool:
             if future.set_running_or_notify_cancel():  # (a cancelled one has no waiter)
                 future.set_exception(BrokenProcessPool("the render workers were stopped"))
         processes = list((getattr(self.executor, "_processes", None) or {}).values())
+        manager = getattr(self.executor, "_executor_manager_thread", None)
         self.executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             with contextlib.suppress(OSError, ValueError, AttributeError):
@@ -124,6 +125,11 @@ class RenderPool:
         for process in processes:
             with contextlib.suppress(OSError, ValueError, AttributeError):
                 process.join(5)
+        # The executor's own thread closes its wake-up pipe as it ends. Python 3.11 wakes that
+        # thread at exit without a lock, and printed "OSError: Bad file descriptor" (with a
+        # traceback) after our message when it closed the pipe in between: so wait for it.
+        if isinstance(manager, threading.Thread) and manager.is_alive():
+            manager.join(5)
 
     def wait_for_a_free_core(self, pending: Sequence[Future[Any]]) -> None:
         """Return once fewer PDFs are rendering than there are workers, so that work done here
