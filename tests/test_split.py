@@ -355,11 +355,13 @@ def test_a_failed_build_starts_nothing_more_in_its_callers_pool(
     monkeypatch.setattr(parts, "SMALLEST_PART_SIZE", 0)
     project = open_project(root)
     started: list[str] = []
+    futures: list[Any] = []
     submit = RenderPool.submit
 
     def recording(self: RenderPool, work: Any, *args: Any, **options: Any) -> Any:
         started.append(work.__name__)
-        return submit(self, work, *args, **options)
+        futures.append(submit(self, work, *args, **options))
+        return futures[-1]
 
     def packs_then_a_failure() -> Any:
         yield Pack(project, project_target(project))
@@ -369,11 +371,55 @@ def test_a_failed_build_starts_nothing_more_in_its_callers_pool(
     with RenderPool(2) as pool:
         with pytest.raises(BuildError, match="the next pack failed"):
             render_all(project, packs_then_a_failure(), ("pdf",), pool, lambda _name: None)
-        for thread in threading.enumerate():
-            if thread.name == "csp-report second round":
-                thread.join(30)
+        second_rounds = [thread for thread in threading.enumerate()
+                         if thread.name == "csp-report second round"]
+        for thread in second_rounds:
+            thread.join(30)
+        assert [thread.is_alive() for thread in second_rounds] == [False]
         assert started == ["draw_body_part"] * 6
+        # Two workers took a part each; the four parts still waiting were dropped (one more
+        # may have started had a part ended first, which a render never does this quickly).
+        assert sum(future.cancelled() for future in futures) >= 3
         assert pool.submit(len, "still serving").result(30) == len("still serving")
+
+
+def test_an_abandoned_pack_cancels_every_job_it_gave_the_pool_and_gives_no_more(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """abandon() cancels whatever the pack gave the pool (its parts, its contents, furniture
+    and join alike), a job given while abandon() runs is cancelled as well, and nothing is
+    given afterwards."""
+    from concurrent.futures import Future
+
+    from csp_report.build import Pack
+    from csp_report.errors import BuildError
+
+    root = make_sectioned_project(tmp_path / "project", sections=4, per_section=14)
+    monkeypatch.setattr(parts, "SPLIT_FROM_SIZE", 0)
+    monkeypatch.setattr(parts, "SMALLEST_PART_SIZE", 0)
+    project = open_project(root)
+    pack = Pack(project, project_target(project))
+    given: list[Future[Any]] = []
+
+    def waiting(_work: Any, *_args: Any, size: int | None = None) -> Future[Any]:
+        given.append(Future())
+        return given[-1]
+
+    assert pack.parts is not None
+    split = SplitRender(pack.parts, root, pack.epoch, waiting)
+    for _size, start in split.jobs():
+        start()
+    split._tracked(len, "the contents")
+    split.abandon()
+    assert len(given) == 7
+    assert all(future.cancelled() for future in given)
+    with pytest.raises(BuildError, match="stopped before this pack was joined"):
+        split._tracked(len, "the furniture")
+    assert len(given) == 7
+
+    racing = SplitRender(pack.parts, root, pack.epoch, lambda *_args, size=None: (
+        racing.abandon(), waiting(len))[1])
+    racing._tracked(len, "given while abandon() runs")
+    assert given[-1].cancelled()
 
 
 def project_target(project: Any) -> Any:

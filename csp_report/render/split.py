@@ -74,6 +74,10 @@ class SplitRender:
         self._error: BaseException | None = None
         self._joined: bytes = b""
         self._abandoned = threading.Event()
+        # Every job this pack gave the pool, so that abandon() can drop those still waiting;
+        # the lock makes a job submitted while it runs either seen by it or cancelled here.
+        self._lock = threading.Lock()
+        self._submitted: list[Future[Any]] = []
 
     def jobs(self) -> list[tuple[int, Callable[[], object]]]:
         """The first round of renders (every part but the cover and contents, which is drawn
@@ -97,9 +101,22 @@ class SplitRender:
                 future: Future[RenderedPart] = Future()
                 future.set_result(part)
                 return future
-        future = self._submit(work, *args, size=size)
+        future = self._tracked(work, *args, size=size)
         if key is not None:
             self._drawn.append((key, future))
+        return future
+
+    def _tracked(self, work: Callable[..., Any], *args: Any,
+                 size: int | None = None) -> Future[Any]:
+        """`work(*args)` given to the pool, unless the pack was abandoned, and noted so that
+        abandon() can cancel it."""
+        self._go_on()
+        future = self._submit(work, *args, size=size)
+        with self._lock:
+            self._submitted.append(future)
+            abandoned = self._abandoned.is_set()
+        if abandoned:  # abandon() ran while it was being submitted
+            future.cancel()
         return future
 
     def _start(self, index: int) -> None:
@@ -121,8 +138,10 @@ class SplitRender:
     def abandon(self) -> None:
         """The build failed: drop the parts not yet started and start nothing more (a library
         caller's own pool goes on serving it; the CLI stops its workers anyway)."""
-        self._abandoned.set()
-        for future in [*self.pending(), *(drawn for _key, drawn in self._drawn)]:
+        with self._lock:
+            self._abandoned.set()
+            submitted = list(self._submitted)
+        for future in submitted:
             future.cancel()
 
     def _go_on(self) -> None:
@@ -168,7 +187,8 @@ class SplitRender:
         from .pdf_join import join_apart
 
         if sum(part.pages for part in parts) <= JOIN_IN_A_WORKER_UP_TO_PAGES:
-            return result(self._submit(join_here, parts, furniture, self.plan.targets))
+            return result(self._tracked(join_here, parts, furniture, self.plan.targets))
+        self._go_on()
         return join_apart(parts, furniture, self.plan.targets)
 
     def result(self) -> bytes:
