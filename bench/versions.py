@@ -81,7 +81,8 @@ def main() -> None:
         else options.keep
     try:
         earlier = work / "earlier"
-        earlier.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(earlier, ignore_errors=True)  # a kept folder may hold another revision
+        earlier.mkdir(parents=True)
         commit = export(options.revision, earlier)
         if options.project is not None:
             project = options.project.resolve()
@@ -96,7 +97,10 @@ def main() -> None:
         print(f"{project}: build {' '.join(formats) or '(default formats)'}, "
               f"{options.runs} pairs, alternating", flush=True)
         for number in range(options.runs):
-            for name, command in commands.items():
+            # Each pair in the other order, so that neither side always runs second (on a
+            # warm disk cache, or on whatever the shared machine is doing by then).
+            order = list(commands.items())
+            for name, command in order if number % 2 == 0 else reversed(order):
                 out = work / "out" / name.split()[0]
                 shutil.rmtree(out, ignore_errors=True)
                 # Run from the work folder: `python -m` puts the current folder first on

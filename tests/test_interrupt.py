@@ -118,6 +118,8 @@ def test_ctrl_c_exits_130_with_one_line_and_leaves_output_as_it_was(
     stdout, stderr = process.communicate(timeout=60)
     assert not wait_for_no_children_of(process.pid, root), "render workers outlived the build"
     if process.returncode == 0:  # the build had finished: the new packs are all there
+        # (never that early: the build takes 2 s here alone, so Ctrl-C went unheard)
+        assert delay >= 1.2, f"Ctrl-C after {delay} s did not stop the build"
         assert len(snapshot(root / "output")) == 4
         return
     assert process.returncode == 130, stderr + stdout
