@@ -127,6 +127,18 @@ def test_the_bytes_do_not_depend_on_the_number_of_cores(
     assert again.read_bytes() == pdfs[1].read_bytes()
 
 
+def test_a_join_in_a_process_of_its_own_gives_the_same_bytes(
+        project: Path, pdfs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """A long pack is joined in a process of its own (its memory given back), a short one by
+    a worker: the file is the same."""
+    from csp_report.render import split
+
+    monkeypatch.setattr(split, "JOIN_IN_A_WORKER_UP_TO_PAGES", 0)
+    again = _build(project, tmp_path, True, monkeypatch)
+    assert again.read_bytes() == pdfs[1].read_bytes()
+
+
 def test_small_packs_and_changed_page_templates_render_whole(project: Path,
                                                              tmp_path: Path) -> None:
     from csp_report.build import Pack, choose_targets
@@ -263,6 +275,35 @@ def test_a_join_that_fails_is_a_build_error_naming_the_cause() -> None:
         join_apart([broken], [b"%PDF-1.7 nor this"], [])
     assert str(caught.value).startswith("joining the parts of a PDF failed: ")
     assert "Traceback" not in str(caught.value)
+
+
+def test_an_abandoned_pack_ends_its_join_process_whenever_it_starts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large pack is joined in a process of its own; a failed build ends it, whether the
+    join started before abandon() or after (a library caller's process lives on)."""
+    from csp_report.build import Pack
+    from csp_report.errors import BuildError
+    from csp_report.render.pdf import RenderedPart
+    from csp_report.render.pdf_join import join_apart
+
+    root = make_sectioned_project(tmp_path / "project", sections=4, per_section=14)
+    monkeypatch.setattr(parts, "SPLIT_FROM_SIZE", 0)
+    monkeypatch.setattr(parts, "SMALLEST_PART_SIZE", 0)
+    project = open_project(root)
+    pack = Pack(project, project_target(project))
+    assert pack.parts is not None
+    running = SplitRender(pack.parts, root, pack.epoch, RenderPool(1).submit)
+    joining = subprocess.Popen(["sleep", "60"])
+    running._joining(joining)
+    running.abandon()
+    assert joining.wait(10) == -9
+
+    later = SplitRender(pack.parts, root, pack.epoch, RenderPool(1).submit)
+    later.abandon()
+    part = RenderedPart(b"%PDF-1.7 never read", 1, ((),), {})
+    # ended before it could say anything (a join of these would have named qpdf's error)
+    with pytest.raises(BuildError, match="joining the parts of a PDF failed: no reason$"):
+        join_apart([part], [b"%PDF-1.7"], [], started=later._joining)
 
 
 def test_editing_one_section_draws_that_part_alone_again(tmp_path: Path,

@@ -6,7 +6,7 @@ import io
 import pickle
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pikepdf
@@ -24,18 +24,23 @@ Bookmark = tuple[int, str, tuple[float, float], str]
 
 
 def join_apart(parts: Sequence[RenderedPart], furniture: Sequence[bytes],
-               targets: Sequence[str]) -> bytes:
+               targets: Sequence[str],
+               started: Callable[[subprocess.Popen[bytes]], None] | None = None) -> bytes:
     """join() in a fresh Python process: qpdf holds every part's objects and their copies at
     once (about 0.45 MB a page), which a long-lived build process would keep as its own size
-    after freeing them; a process of its own gives it all back when it ends."""
-    done = subprocess.run([sys.executable, "-m", __name__],
-                          input=pickle.dumps((list(parts), list(furniture), list(targets))),
-                          capture_output=True, check=False,
-                          start_new_session=True)  # Ctrl-C is the build's to answer
-    if done.returncode != 0:
-        last = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+    after freeing them; a process of its own gives it all back when it ends. `started` is
+    given the process as soon as it runs (so that a failed build can end it)."""
+    with subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          start_new_session=True) as process:  # Ctrl-C is the build's
+        if started is not None:
+            started(process)
+        stdout, stderr = process.communicate(
+            pickle.dumps((list(parts), list(furniture), list(targets))))
+    if process.returncode != 0:
+        last = stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
         raise BuildError(f"joining the parts of a PDF failed: {' '.join(last) or 'no reason'}")
-    return done.stdout
+    return stdout
 
 
 def join(parts: Sequence[RenderedPart], furniture: Sequence[bytes],

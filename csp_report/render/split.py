@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -78,6 +79,7 @@ class SplitRender:
         # the lock makes a job submitted while it runs either seen by it or cancelled here.
         self._lock = threading.Lock()
         self._submitted: list[Future[Any]] = []
+        self._join_process: subprocess.Popen[bytes] | None = None
 
     def jobs(self) -> list[tuple[int, Callable[[], object]]]:
         """The first round of renders (every part but the cover and contents, which is drawn
@@ -140,9 +142,11 @@ class SplitRender:
         caller's own pool goes on serving it; the CLI stops its workers anyway)."""
         with self._lock:
             self._abandoned.set()
-            submitted = list(self._submitted)
+            submitted, joining = list(self._submitted), self._join_process
         for future in submitted:
             future.cancel()
+        if joining is not None and joining.poll() is None:  # a large pack's join, running
+            joining.kill()
 
     def _go_on(self) -> None:
         if self._abandoned.is_set():
@@ -188,8 +192,16 @@ class SplitRender:
 
         if sum(part.pages for part in parts) <= JOIN_IN_A_WORKER_UP_TO_PAGES:
             return result(self._tracked(join_here, parts, furniture, self.plan.targets))
-        self._go_on()
-        return join_apart(parts, furniture, self.plan.targets)
+        return join_apart(parts, furniture, self.plan.targets, started=self._joining)
+
+    def _joining(self, process: subprocess.Popen[bytes]) -> None:
+        """Note the join's own process, so that abandon() can end it; end it now if abandon()
+        has run already."""
+        with self._lock:
+            self._join_process = process
+            abandoned = self._abandoned.is_set()
+        if abandoned:
+            process.kill()
 
     def result(self) -> bytes:
         """The joined PDF (waits for the parts, the second round and the join)."""
