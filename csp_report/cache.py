@@ -54,15 +54,24 @@ def _version(name: str) -> str:
         return "absent"
 
 
-def _walk(folder: Path, relative: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """Every entry below `folder` (symlinks not followed), by relative path, sorted."""
-    with os.scandir(folder) as found:
-        entries = sorted(found, key=lambda entry: entry.name)
-    for entry in entries:
-        name = f"{relative}{entry.name}"
-        yield name, entry
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path), name + "/")
+def _walk(folder: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every entry below `folder` (symlinks not followed), by relative path, sorted, each
+    folder's entries straight after it. With a stack, not recursion: a tree 1,500 folders
+    deep is a folder like any other, not a RecursionError."""
+    def listing(path: str, relative: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+        with os.scandir(path) as found:
+            entries = sorted(found, key=lambda entry: entry.name)
+        return ((f"{relative}{entry.name}", entry) for entry in entries)
+
+    stack = [listing(str(folder), "")]
+    while stack:
+        for name, entry in stack[-1]:
+            yield name, entry
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(listing(entry.path, name + "/"))
+                break
+        else:
+            stack.pop()
 
 
 def read_bounded(path: Path | str, limit: int, dir_fd: int | None = None) -> bytes | None:

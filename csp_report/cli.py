@@ -71,6 +71,14 @@ class _Commands(click.Group):
 @click.version_option(__version__, "--version", prog_name="csp-report")
 def main() -> None:
     """Build a Community Safety Partnership's quarterly board pack from YAML data."""
+    from .errors import UsageError
+    from .source_date import source_date
+
+    try:
+        source_date()  # checked before any command: a date it cannot use is a usage error
+    except UsageError as err:
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(err.exit_code)
 
 
 @main.command(context_settings=CONTEXT)

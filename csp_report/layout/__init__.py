@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from ..compute.measures import ComputedPack
 from ..sentences import Sentences
+from ..source_date import source_date
 from .common import contents, cover, status_key, summary_blocks
 from .document import Document, Heading, Page
 from .tables import section_tables
@@ -16,10 +16,8 @@ from .theme import Theme, paint
 def data_date(computed: ComputedPack) -> dt.date:
     """The date a pack carries: SOURCE_DATE_EPOCH when set (reproducible builds), else the
     last day of the period. Never the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return computed.period.end_date
+    given = source_date()
+    return given.date() if given is not None else computed.period.end_date
 
 
 def layout(computed: ComputedPack) -> Document:

@@ -1,0 +1,143 @@
+"""SOURCE_DATE_EPOCH that cannot be used, folder trees too deep to recurse into, and an
+output folder that leads out of the project: each a clear message, never a traceback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from csp_report.api import open_project
+from csp_report.build import build
+from csp_report.cache import tree_digest
+from csp_report.cli import main
+from csp_report.errors import BuildError, UsageError
+from csp_report.source_date import LATEST, source_date
+from tests.conftest import REPO
+
+SMALL = REPO / "tests/fixtures/small"
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(SMALL / "data", root / "data")
+    return root
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", str(LATEST + 1), "abc", "²",
+                                   "-1", "1.5", "1e9", "1" * 5000])
+def test_a_source_date_epoch_that_cannot_be_used_is_a_usage_error(
+        monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    with pytest.raises(UsageError, match="^SOURCE_DATE_EPOCH must be a whole number of "
+                                         "seconds since 1 January 1970, at most "
+                                         "253402300799 \\(the end of 9999\\); it is '"):
+        source_date()
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("0", dt.datetime(1970, 1, 1, tzinfo=dt.UTC)),
+    (" 1500000000\n", dt.datetime(2017, 7, 14, 2, 40, tzinfo=dt.UTC)),
+    (str(LATEST), dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC)),
+])
+def test_a_usable_source_date_epoch_is_that_time(monkeypatch: pytest.MonkeyPatch, value: str,
+                                                 expected: dt.datetime) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    assert source_date() == expected
+
+
+@pytest.mark.parametrize("value", [None, "", "  "])
+def test_an_unset_or_empty_source_date_epoch_is_no_date(monkeypatch: pytest.MonkeyPatch,
+                                                        value: str | None) -> None:
+    if value is None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    assert source_date() is None
+
+
+@pytest.mark.parametrize("command", [["build", "{root}", "--format", "html"],
+                                     ["validate", "{root}"],
+                                     ["returns", "status", "{root}", "--period", "2017-18-Q1"]])
+def test_every_command_refuses_an_unusable_source_date_epoch_with_exit_2(
+        small: Path, command: list[str]) -> None:
+    args = [part.replace("{root}", str(small)) for part in command]
+    result = CliRunner().invoke(main, args, env={"SOURCE_DATE_EPOCH": "253402300800"})
+    assert result.exit_code == 2, result.output
+    assert result.output == ("Error: SOURCE_DATE_EPOCH must be a whole number of seconds "
+                             "since 1 January 1970, at most 253402300799 (the end of 9999); "
+                             "it is '253402300800'\n")
+    assert not (small / "output").exists()
+
+
+def _deep(folder: Path, levels: int) -> None:
+    """`levels` folders one inside the other, made relative to each other (a path this long
+    is more than some calls take whole)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        for _ in range(levels):
+            os.mkdir("a", dir_fd=fd)
+            inner = os.open("a", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        with open(os.open("last.txt", os.O_WRONLY | os.O_CREAT, dir_fd=fd), "w") as stream:
+            stream.write("deepest")
+    finally:
+        os.close(fd)
+
+
+def test_a_folder_tree_1500_deep_is_walked_without_recursion(tmp_path: Path) -> None:
+    _deep(tmp_path, 1500)
+    first = tree_digest(tmp_path)
+    assert first is not None
+    assert tree_digest(tmp_path) == first
+
+
+def test_the_tree_digest_keeps_its_order_and_sees_every_entry(tmp_path: Path) -> None:
+    """Each folder's entries straight after it, sorted: the order the recursive walk had, so
+    the cache keys of existing caches stay valid."""
+    for path in ["b/z.txt", "b/c/y.txt", "a.txt", "c.txt"]:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(path)
+    from csp_report import cache
+
+    assert [name for name, _entry in cache._walk(tmp_path)] == [
+        "a.txt", "b", "b/c", "b/c/y.txt", "b/z.txt", "c.txt"]
+    before = tree_digest(tmp_path)
+    (tmp_path / "b/c/y.txt").write_text("changed")
+    assert tree_digest(tmp_path) != before
+
+
+def test_a_deep_tree_in_data_builds(small: Path) -> None:
+    _deep(small / "data", 1500)
+    result = CliRunner().invoke(main, ["build", str(small), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_output_folder_leading_out_of_the_project_is_refused(small: Path,
+                                                                tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (small / "output").symlink_to(elsewhere)
+    with pytest.raises(BuildError, match="it is a link leading out of the project; remove "
+                                         "it, or give --out to write elsewhere"):
+        build(open_project(small), formats=("html",))
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_an_output_link_inside_the_project_and_out_elsewhere_are_written(
+        small: Path, tmp_path: Path) -> None:
+    (small / "built").mkdir()
+    (small / "output").symlink_to("built")
+    written = build(open_project(small), formats=("html",))
+    assert sorted(path.name for path in (small / "built").iterdir()) == sorted(
+        path.name for path in written)
+    elsewhere = tmp_path / "elsewhere"
+    build(open_project(small), formats=("html",), out=elsewhere)
+    assert len(list(elsewhere.iterdir())) == len(written)
