@@ -15,6 +15,8 @@ from .compute.numbers import (
     FIXED_UNITS,
     Change,
     comparison_places,
+    figure,
+    figure_places,
     ordinal,
     percent,
     plain,
@@ -36,10 +38,11 @@ MISSING_WORDS = {
 
 
 def _number(value: Decimal | None, spec: SeriesSpec, places: int | None = None) -> str | None:
-    """A figure as printed: at the series' decimal places, or at `places` in a comparison."""
+    """A figure as printed: at the series' decimal places, or at `places` in a comparison;
+    never as zero unless it is zero (0.04, not 0; 0.04%, not 0.0%)."""
     if value is None:
         return None
-    shown = spec.decimals if places is None else places
+    shown = figure_places(value, spec.decimals if places is None else places)
     if spec.unit in FIXED_UNITS:
         text = share(value, shown)
         return f"+{text}" if spec.unit == "signed-percentage" and rounded(value, shown) > 0 \
@@ -119,7 +122,7 @@ def figure_context(figures: SeriesFigures) -> dict[str, Any]:
         "previous_rank": ordinal(figures.previous)
         if unit == "rank" and figures.previous is not None else None,
         "rank_moved": rank_moved,
-        "out_of": plain(figures.out_of) if figures.out_of is not None else None,
+        "out_of": figure(figures.out_of) if figures.out_of is not None else None,
     }
 
 

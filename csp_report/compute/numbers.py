@@ -1,9 +1,11 @@
 """Exact arithmetic and formatting for figures: half-up rounding, no locale, no floats.
 
-Figures print at their unit's decimal places (or the measure's `decimals:`), but a comparison
-never misleads: `comparison_places` finds the fewest places, at least the setting, at which
-the printed change is the difference of the printed figures and is zero only when the figures
-are equal. The figures come from YAML with finitely many places, so such a number exists.
+Figures print at their unit's decimal places (or the measure's `decimals:`), but a figure
+printed as zero means zero and a comparison never misleads: `figure_places` finds the fewest
+places, at least the setting, at which a figure that is not zero prints as not zero (0.04, not
+0), and `comparison_places` the fewest at which, besides, the printed change is the difference
+of the printed figures and is zero only when the figures are equal. The figures come from YAML
+with finitely many places, so such a number exists.
 """
 
 from __future__ import annotations
@@ -40,10 +42,26 @@ def places_of(number: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
+def figure_places(number: Decimal, places: int = 1) -> int:
+    """The fewest decimal places (at least `places`) at which a figure that is not zero does
+    not print as zero: 0.04 at one place would print 0, so two (0.04); 0.004 three."""
+    while number and not rounded(number, places) and places < MOST_PLACES:
+        places += 1
+    return places
+
+
+def figure(number: Decimal, places: int = 1, fixed: bool = False) -> str:
+    """A figure alone as printed: `plain`, with more places where a figure that is not zero
+    would print as 0 (0.04 -> '0.04', 3189 -> '3,189')."""
+    return plain(number, figure_places(number, places), fixed)
+
+
 def comparison_places(pairs: Iterable[tuple[Decimal, Decimal]], places: int) -> int:
-    """The fewest decimal places (at least `places`) at which, for every (new, old) pair, the
-    rounded change equals the rounded new minus the rounded old, and is zero only when new
-    equals old. At the figures' own precision everything is exact, so the search ends."""
+    """The fewest decimal places (at least `places`) at which, for every (new, old) pair,
+    neither figure prints as zero unless it is zero, and the rounded change equals the rounded
+    new minus the rounded old and is zero only when new equals old (so 5 against 0.04 prints
+    "5 against 0.04 (+4.96)", never "5 against 0 (+5)"). At the figures' own precision
+    everything is exact, so the search ends."""
     pairs = list(pairs)
     most = max([places] + [places_of(n) for pair in pairs for n in pair])
     for candidate in range(places, most + 1):
@@ -54,8 +72,9 @@ def comparison_places(pairs: Iterable[tuple[Decimal, Decimal]], places: int) -> 
 
 def _agrees(new: Decimal, old: Decimal, places: int) -> bool:
     change = rounded(new - old, places)
-    return rounded(new, places) - rounded(old, places) == change and (change != 0) == (
-        new != old)
+    shown_new, shown_old = rounded(new, places), rounded(old, places)
+    return (shown_new != 0) == (new != 0) and (shown_old != 0) == (old != 0) and \
+        shown_new - shown_old == change and (change != 0) == (new != old)
 
 
 @dataclass(frozen=True)
@@ -94,23 +113,24 @@ def signed(number: Decimal, places: int = 1, fixed: bool = False) -> str:
 def percent_places(number: Decimal, places: int = 1) -> int:
     """Places for a % change: `places`, more while a change that is not zero would print as
     zero (+0.01% rather than +0.0%)."""
-    while number and not rounded(number, places) and places < MOST_PLACES:
-        places += 1
-    return places
+    return figure_places(number, places)
 
 
-def percent(number: Decimal | None, places: int = 1) -> str:
-    """A % change with sign: +2.6%, -17.6%, 0.0%; 'n/a' for no base; never 0.0% for a change."""
+def percent(number: Decimal | None, places: int = 1, sign: bool = True) -> str:
+    """A % change with sign: +2.6%, -17.6%, 0.0%, +12,400.0%; 'n/a' for no base; never 0.0%
+    for a change. Without `sign` its size alone (12,400.0%, 0.01%), as the RAG basis says
+    '12,400.0% off': the sentences and the status print a % the same way."""
     if number is None:
         return "n/a"
     shown = percent_places(number, places)
-    value = rounded(number, shown)
-    sign = "+" if value > 0 else ""
-    return f"{sign}{value:,f}%"
+    value = rounded(number if sign else abs(number), shown)
+    plus = "+" if sign and value > 0 else ""
+    return f"{plus}{value:,f}%"
 
 
 def share(number: Decimal, places: int = 1) -> str:
-    """A percentage figure as printed, always to `places`: 71.1%, 43.0%, -14.5%."""
+    """A percentage figure as printed, always to `places`: 71.1%, 43.0%, -14.5% (callers
+    pass places from `figure_places` or `comparison_places`, so 0.04% is not 0.0%)."""
     return f"{rounded(number, places):,f}%"
 
 

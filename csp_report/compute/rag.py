@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .numbers import HUNDRED, comparison_places, plain, round1
+from .numbers import HUNDRED, comparison_places, figure, percent, plain
 
 WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "grey": "Grey"}
 SEVERITY = {"grey": 0, "green": 1, "amber": 2, "red": 3}
@@ -62,14 +62,16 @@ def judge(actual: Decimal, comparator: Decimal, good: str, rule: str, tolerance:
         return _judge_change(gap, basis, tolerance)
     if gap is not None and gap <= 0:
         return Rag("green", f"{basis}: met")
-    off = "missed" if gap is None else f"{round1(gap)}% off"
+    # The % as the sentences print one (12,400.0%, never 0.0% for a shortfall).
+    off = "missed" if gap is None else f"{percent(gap, sign=False)} off"
     if rule == "improvement":
         if last_year is not None and is_better(actual, last_year, good):
-            return Rag("amber", f"{basis}: {off}, but better than last year ({plain(last_year)})")
+            before = plain(last_year, comparison_places([(actual, last_year)], 1))
+            return Rag("amber", f"{basis}: {off}, but better than last year ({before})")
         return Rag("red", f"{basis}: {off}, and not better than last year")
     if gap is not None and gap <= tolerance:
-        return Rag("amber", f"{basis}: {off}, within {plain(tolerance)}% tolerance")
-    return Rag("red", f"{basis}: {off}, beyond {plain(tolerance)}% tolerance")
+        return Rag("amber", f"{basis}: {off}, within {figure(tolerance)}% tolerance")
+    return Rag("red", f"{basis}: {off}, beyond {figure(tolerance)}% tolerance")
 
 
 def _judge_change(gap: Decimal | None, basis: str, tolerance: Decimal) -> Rag:
@@ -77,12 +79,12 @@ def _judge_change(gap: Decimal | None, basis: str, tolerance: Decimal) -> Rag:
     way, or worse by more."""
     if gap is None:
         return Rag("red", f"{basis}: worse than last year's zero")
-    shown = f"{round1(abs(gap))}% {'better' if gap < 0 else 'worse'}"
+    shown = f"{percent(gap, sign=False)} {'better' if gap < 0 else 'worse'}"
     if gap < -tolerance:
-        return Rag("green", f"{basis}: {shown}, beyond {plain(tolerance)}%")
+        return Rag("green", f"{basis}: {shown}, beyond {figure(tolerance)}%")
     if gap <= tolerance:
-        return Rag("amber", f"{basis}: {shown}, within {plain(tolerance)}%")
-    return Rag("red", f"{basis}: {shown}, beyond {plain(tolerance)}%")
+        return Rag("amber", f"{basis}: {shown}, within {figure(tolerance)}%")
+    return Rag("red", f"{basis}: {shown}, beyond {figure(tolerance)}%")
 
 
 def worst(rags: list[Rag]) -> Rag:
