@@ -151,3 +151,13 @@ def test_the_rules() -> None:
     assert comparison_places([(Decimal(5), Decimal("0.04"))], 1) == 2
     assert percent(Decimal("-12400"), sign=False) == "12,400.0%"
     assert percent(Decimal("12400")) == "+12,400.0%"
+
+
+def test_a_chart_point_of_0_04_is_labelled_0_04() -> None:
+    """A trend chart's point labels and text alternative say a figure as the tables do."""
+    from csp_report.layout.charts import _text
+
+    assert [_text(Decimal(v), unit, 1) for v, unit in [
+        ("0.04", "rate"), ("0.04", "percentage"), ("0", "rate"), ("4.6", "rate"),
+        ("3189", "count"), ("71.1", "percentage")]] == [
+        "0.04", "0.04%", "0", "4.6", "3,189", "71.1%"]

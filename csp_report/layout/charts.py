@@ -9,7 +9,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from ..compute.measures import ComputedMeasure, ComputedPack
-from ..compute.numbers import FIXED_UNITS, plain, share
+from ..compute.numbers import FIXED_UNITS, figure_places, plain, share
 from ..compute.trend import Trend, trend
 from ..model.columns import ChartBlock
 from ..model.periods import Period
@@ -41,6 +41,9 @@ def long_label(period: Period) -> str:
 
 
 def _text(value: Decimal, unit: str, places: int) -> str:
+    """A point's figure as its label and the text alternative say it: never 0 unless it is
+    zero (0.04 at the series' one place is 0.04)."""
+    places = figure_places(value, places)
     return share(value, places) if unit in FIXED_UNITS else plain(value, places)
 
 

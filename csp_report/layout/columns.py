@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..compute.measures import ComputedMeasure, ComputedPack
-from ..compute.numbers import plain
+from ..compute.numbers import figure
 from ..model.columns import Column
 from ..model.periods import Period
 from ..model.report import Section
@@ -216,7 +216,7 @@ def _field(ctx: TableContext, col: Column, m: ComputedMeasure, row: int) -> list
         value = m.entry.measure.fields.get(field)
     if value is None:
         return [cell(Text("", "field"))]
-    text = value if isinstance(value, str) else plain(value)
+    text = value if isinstance(value, str) else figure(value)
     return [cell(*rich_text(text, "field"))]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..compute.measures import ComputedMeasure, ComputedPack
-from ..compute.numbers import plain
+from ..compute.numbers import figure
 from ..model.columns import table_columns
 from ..model.status import Scheme, Status
 from ..sentences import Sentences
@@ -220,7 +220,7 @@ def status_key(computed: ComputedPack,
     def say(part: str) -> str:
         return sentences.wording("summary", part=part, scheme=scheme.name, bad=[])
 
-    rules = [{"rule": rule, "tolerance": plain(tolerance), "against": against}
+    rules = [{"rule": rule, "tolerance": figure(tolerance), "against": against}
              for (rule, tolerance), against in _applied_rules(computed).items()]
     compared: list[str] = []
     for rule in rules:
