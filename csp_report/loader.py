@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -16,6 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import Problem
 
 MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 50  # nesting of lists and mappings; the data is a few levels deep
 
 Path_ = tuple[str | int, ...]
 
@@ -47,15 +50,40 @@ class _YamlRefused(yaml.YAMLError):
         self.message = message
 
 
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+
+
+class _LineCounter:
+    """The 1-based line of a YAML mark as an editor or `grep -n` counts it: after a `\n`.
+
+    YAML also breaks lines at a lone CR, NEL (U+0085), U+2028 and U+2029, so the parser's own
+    line number runs ahead of the editor's after one of them; the line is then counted from
+    the mark's character offset instead.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.newlines: list[int] | None = None
+        if _OTHER_BREAKS.search(text):
+            self.newlines = [found.start() for found in re.finditer("\n", text)]
+
+    def __call__(self, mark: Any) -> int:
+        if self.newlines is None:
+            return int(mark.line) + 1
+        return bisect.bisect_left(self.newlines, mark.index) + 1
+
+
 class _Refusals:
     """Composition that refuses anchors, aliases and explicit tags before anything is built
-    from them: a value's type comes from how it is written, never from a tag."""
+    from them: a value's type comes from how it is written, never from a tag. It refuses
+    nesting deeper than MAX_DEPTH too, before the (recursive) composer goes any deeper."""
 
     peek_event: Any  # from the parser it is mixed with
+    line_of: _LineCounter  # set by _loader
+    depth: int = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         event: Any = self.peek_event()
-        line: int = event.start_mark.line + 1
+        line = self.line_of(event.start_mark)
         tag = getattr(event, "tag", None)
         if tag is not None:
             raise _YamlRefused(line, f"the tag {tag} is not allowed")
@@ -64,7 +92,17 @@ class _Refusals:
             raise _YamlRefused(line, f"aliases are not allowed (*{anchor})")
         if anchor is not None:
             raise _YamlRefused(line, f"anchors are not allowed (&{anchor})")
-        composed: Node | None = super().compose_node(parent, index)  # type: ignore[misc]
+        nests = isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent))
+        if nests:
+            if self.depth >= MAX_DEPTH:
+                raise _YamlRefused(line, f"lists and mappings are nested too deeply (more than "
+                                   f"{MAX_DEPTH} levels); data files are a few levels deep")
+            self.depth += 1
+        try:
+            composed: Node | None = super().compose_node(parent, index)  # type: ignore[misc]
+        finally:
+            if nests:
+                self.depth -= 1
         return composed
 
 
@@ -130,7 +168,7 @@ def _scalar(loader: Any, node: ScalarNode) -> Any:
     as true/false, .inf and .nan are refused with "put it in quotes"; so is a lone surrogate,
     which is not a character. Numbers are at most 100 characters long.
     """
-    line = node.start_mark.line + 1
+    line = loader.line_of(node.start_mark)
     text = node.value
     tag = node.tag.rsplit(":", 1)[-1]
     if tag == "timestamp":
@@ -156,12 +194,13 @@ def _scalar(loader: Any, node: ScalarNode) -> Any:
     return value
 
 
-def _key(node: ScalarNode) -> str:
+def _key(loader: Any, node: ScalarNode) -> str:
     """A mapping key is text, as written: 2016-06-30 and 017 stay what they look like."""
     surrogate = _SURROGATE.search(node.value)
     if surrogate:
-        raise _YamlRefused(node.start_mark.line + 1, f"contains \\u{ord(surrogate[0]):04x}, half "
-                           "of a character (a lone surrogate); remove it")
+        raise _YamlRefused(loader.line_of(node.start_mark), f"contains "
+                           f"\\u{ord(surrogate[0]):04x}, half of a character (a lone "
+                           "surrogate); remove it")
     return str(node.value)
 
 
@@ -172,23 +211,25 @@ def _build(loader: Any, node: Node, path: Path_, lines: dict[Path_, int],
     A duplicate key is recorded and its second value dropped, so that the rest of the file is
     still read and every other problem in it reported in the same run.
     """
-    lines[path] = node.start_mark.line + 1
+    line = loader.line_of(node.start_mark)
+    lines[path] = line
     if node.tag not in _ALLOWED_TAGS:
-        raise _YamlRefused(node.start_mark.line + 1, f"the tag {node.tag} is not allowed")
+        raise _YamlRefused(line, f"the tag {node.tag} is not allowed")
     if isinstance(node, MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            key_line = loader.line_of(key_node.start_mark)
             if not isinstance(key_node, ScalarNode):
-                raise _YamlRefused(key_node.start_mark.line + 1, "keys must be plain text")
-            key = _key(key_node)
+                raise _YamlRefused(key_line, "keys must be plain text")
+            key = _key(loader, key_node)
             if key in result:
                 first = lines[path + (key,)]
-                duplicates.append((key_node.start_mark.line + 1,
+                duplicates.append((key_line,
                                    f"duplicate key '{key}' (first given on line {first})"))
                 continue
-            lines[path + (key,)] = key_node.start_mark.line + 1
+            lines[path + (key,)] = key_line
             result[key] = _build(loader, value_node, path + (key,), lines, duplicates)
-            lines[path + (key,)] = key_node.start_mark.line + 1
+            lines[path + (key,)] = key_line
         return result
     if isinstance(node, SequenceNode):
         return [_build(loader, item, path + (i,), lines, duplicates)
@@ -212,12 +253,16 @@ def parse_yaml(text: str, name: str) -> Document | Problem:
 
     libyaml does the parsing when it is there; a file it rejects is read again by the
     pure-Python parser, whose error messages are more precise (errors are rare, speed is not).
+    Lines are counted as an editor counts them (see _LineCounter).
     """
+    line_of = _LineCounter(text)
     if _CParser is not None:
         try:
-            return _parse_with(_FastLoader(text), name)
+            return _parse_with(_FastLoader(text), name, line_of)
         except yaml.YAMLError:
             pass
+        except RecursionError:
+            return _too_deep(name)
     try:
         loader = _StrictLoader(text)
     except yaml.reader.ReaderError as err:
@@ -225,20 +270,30 @@ def parse_yaml(text: str, name: str) -> Document | Problem:
         return Problem(name, line, "", f"character U+{err.character:04X} is not allowed in YAML "
                        "(control characters cannot be printed)")
     try:
-        return _parse_with(loader, name)
+        return _parse_with(loader, name, line_of)
     except _YamlRefused as err:
         return Problem(name, err.line, "", err.message)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else 1
+        line = line_of(mark) if mark else 1
         what = " ".join(part for part in (err.context, err.problem) if part)
         return Problem(name, line, "", f"YAML syntax error: {what}")
     except yaml.YAMLError as err:
         return Problem(name, 1, "", f"YAML error: {err}")
+    except RecursionError:
+        return _too_deep(name)
 
 
-def _parse_with(loader: Any, name: str) -> Document:
-    """Compose and build one document with a strict loader (raises on a YAML error)."""
+def _too_deep(name: str) -> Problem:
+    """The net under MAX_DEPTH: whatever still recurses too deeply is a problem, not a crash."""
+    return Problem(name, 1, "", "nested too deeply to be read (Python's recursion limit was "
+                   f"reached); data files are a few levels deep, at most {MAX_DEPTH}")
+
+
+def _parse_with(loader: Any, name: str, line_of: _LineCounter | None = None) -> Document:
+    """Compose and build one document with a strict loader (raises on a YAML error); lines
+    are counted by `line_of`, by default as YAML counts them."""
+    loader.line_of = line_of or _LineCounter("")
     try:
         root = loader.get_single_node()
         lines: dict[Path_, int] = {}
@@ -357,6 +412,38 @@ def _folder_problem(path: Path, name: str, root: Path) -> Problem | None:
     return None
 
 
+_UNSEEN = {"Cc", "Cf", "Zl", "Zp"}  # control and format characters, line breaks
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _unseen(name: str) -> list[str]:
+    """The characters of a name that a terminal would not show as themselves."""
+    return [char for char in name if unicodedata.category(char) in _UNSEEN]
+
+
+def shown(name: str) -> str:
+    """A name safe to print in a one-line message: each control or format character
+    (a newline, an escape, a right-to-left override) is written as its escape, `\\n`."""
+    return "".join(_escape(char) if unicodedata.category(char) in _UNSEEN else char
+                   for char in name)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return _ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def _name_problem(name: str, what: str) -> Problem | None:
+    """A file or folder whose name holds a control character is refused, named escaped:
+    printed as it is, a newline in it would make a message look like another file's."""
+    unseen = _unseen(name.rsplit("/", 1)[-1])
+    if not unseen:
+        return None
+    chars = ", ".join(dict.fromkeys(_escape(char) for char in unseen))
+    return Problem(shown(name), 0, "", f"refused: the {what} name holds a control character "
+                   f"({chars}); rename the {what}")
+
+
 def load_project(root: Path) -> RawProject:
     """Read data/report.yaml and every data/measures/PACK/*.yaml (folder = pack id).
 
@@ -382,7 +469,8 @@ def load_project(root: Path) -> RawProject:
         if pack.name.startswith("."):
             continue
         pack_name = f"{MEASURES_DIR}/{pack.name}"
-        problem = _folder_problem(Path(pack.path), pack_name, root)
+        problem = (_name_problem(pack_name, "folder")
+                   or _folder_problem(Path(pack.path), pack_name, root))
         if problem:
             problems.append(problem)
             continue
@@ -390,6 +478,10 @@ def load_project(root: Path) -> RawProject:
             if entry.name.startswith("."):
                 continue
             name = f"{pack_name}/{entry.name}"
+            problem = _name_problem(name, "file")
+            if problem:
+                problems.append(problem)
+                continue
             path = Path(entry.path)
             if path.suffix not in (".yaml", ".yml") or entry.is_dir():
                 problems.append(Problem(name, 0, "", "not a measure file: measures are "
