@@ -7,6 +7,7 @@ here, with the same rules (and the same wording) as the measure files.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -30,6 +31,8 @@ def canonical(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if not finite(value):  # a crafted '1e999' reads as infinity: no Excel number is one
+        return str(value)
     if isinstance(value, int | float | Decimal):
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         if number == number.to_integral_value():
@@ -38,6 +41,15 @@ def canonical(value: Any) -> str:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return text(value)
+
+
+def finite(value: Any) -> bool:
+    """False for a number that is infinite or not a number; True for anything else."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    return True
 
 
 def text(value: Any) -> str:
@@ -55,6 +67,9 @@ def number(value: Any, percent_format: bool = False) -> Decimal | None:
     """A number from a cell: a numeric cell, or text that is plainly a number ('1,234')."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if not finite(value):
+        raise CellProblem(f"expected a number, got {shown(value)}, which no workbook holds "
+                          "(the cell was not saved by Excel or LibreOffice)")
     if isinstance(value, float):
         found = Decimal(repr(value))
         if percent_format:  # typed as 34.7% into the cell: Excel stores 0.347
@@ -85,6 +100,9 @@ def long_text(value: Any) -> str | None:
         return None
     if isinstance(value, dt.datetime | dt.date):
         raise CellProblem(f"expected text, got the date {canonical(value)}")
+    if not finite(value):
+        raise CellProblem(f"expected text, got the number {shown(value)}, which no workbook "
+                          "holds (the cell was not saved by Excel or LibreOffice)")
     found = text(canonical(value) if not isinstance(value, str) else value)
     if not found:
         return None

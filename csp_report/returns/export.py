@@ -42,6 +42,8 @@ THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 UNLOCKED = Protection(locked=False)
+# What a spreadsheet takes for the start of a formula when a cell is typed into.
+FORMULA_START = ("=", "+", "-", "@")
 
 
 def _stamp(period: Period) -> dt.datetime:
@@ -59,6 +61,23 @@ def _cell_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
+
+
+def _as_text(wb: Workbook) -> None:
+    """Make every text of the workbook a string cell, never a formula or an error.
+
+    openpyxl makes a formula of any text starting with '=' and an error of '#N/A' and the
+    like: a title '=1+2' would be live in Excel, and read back as something else. A text
+    that a spreadsheet takes for a formula when the cell is edited (= + - @) also gets the
+    quote prefix, so that editing it in Excel or LibreOffice keeps it text.
+    """
+    for ws in wb.worksheets:
+        # the cells written, not the whole range (iter_rows would add empty cells)
+        for cell in ws._cells.values():
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                if cell.value.startswith(FORMULA_START):
+                    cell.quotePrefix = True
 
 
 def _fit_rows(ws: Worksheet, rows: Iterable[int], widths: dict[str, float]) -> None:
@@ -382,6 +401,7 @@ def workbook_bytes(project: Project, period: Period, owner: str) -> bytes:
     meta = wb.create_sheet(spec.META)
     _cover(cover, project, period, owner)
     _measures(ws, meta, project, period, owner, packs)
+    _as_text(wb)
     wb.security = WorkbookProtection(lockStructure=True)
     props = wb.properties
     props.creator = props.lastModifiedBy = spec.GENERATOR
@@ -407,6 +427,38 @@ def _fixed_times(data: bytes, stamp: dt.datetime) -> bytes:
     return out.getvalue()
 
 
+def _check_folder(folder: Path, root: Path) -> None:
+    """Refuse to write returns through a link: the returns folder, or any folder between the
+    project and it, that is a symlink or leads outside the project (a link planted in the
+    project would have the export write wherever it points). A folder given with --out that
+    lies outside the project is the user's choice and taken as it is."""
+    start, target = Path(root).absolute(), Path(folder).absolute()
+    base = Path(os.path.abspath(start))
+    inside = Path(os.path.abspath(target)).is_relative_to(base)
+    if not target.is_relative_to(start):  # spelled another way
+        if not inside:
+            return
+        start, target = base, Path(os.path.abspath(target))
+    shown = Path(os.path.relpath(target, start)).as_posix() if inside else str(folder)
+    place = start
+    for part in target.relative_to(start).parts:  # as spelled: a link before a '..' counts
+        place = place / part
+        if not Path(os.path.abspath(place)).is_relative_to(base):
+            continue  # above the project (through '..'): not the project's to judge
+        if place.is_symlink():
+            named = Path(os.path.relpath(os.path.abspath(place), base)).as_posix()
+            raise CspReportError(
+                f"cannot write the returns to {shown}: "
+                f"{'it' if named == shown else named} is a link, and returns are written "
+                "only into real folders inside the project; remove the link, or export "
+                "with --out to a folder of your choice")
+        if not place.exists():
+            break
+    if inside and not target.resolve().is_relative_to(base.resolve()):
+        raise CspReportError(f"cannot write the returns to {shown}: it leads outside the "
+                             "project; export with --out to a folder of your choice")
+
+
 def export_returns(project: Project, period: str, owner: str | None = None,
                    out: Path | None = None, force: bool = False) -> list[Path]:
     """Write each owner's return for `period` (or only `owner`'s) into `out` (default
@@ -423,6 +475,7 @@ def export_returns(project: Project, period: str, owner: str | None = None,
         raise UsageError(f"no measure with an owner reports in {when.id}, so there are no "
                          "returns to make")
     folder = out if out is not None else project.root / "returns"
+    _check_folder(folder, project.root)
     outputs = {folder / spec.file_name(o, when): workbook_bytes(project, when, o)
                for o in owners}
     kept = [path for path, data in outputs.items()

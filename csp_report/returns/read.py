@@ -10,7 +10,10 @@ parsed, and read with openpyxl in read-only, values-only mode: formulas are neve
 from __future__ import annotations
 
 import json
+import math
+import posixpath
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -123,21 +126,119 @@ def read_return(path: Path, project: Project, name: str | None = None
         return None, problems.found
     from openpyxl import load_workbook
 
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False,
-                           keep_vba=False)
-    except Exception as err:  # any failure of the parser on a damaged file is the same answer
+    with warnings.catch_warnings():  # openpyxl's warnings about odd cells are no use here
+        warnings.simplefilter("ignore")
+        try:
+            wb = load_workbook(path, read_only=True, data_only=True, keep_links=False,
+                               keep_vba=False)
+        except Exception as err:  # any failure of the parser on a damaged file: one answer
+            _unreadable(path, problems, err)
+            return None, problems.found
+        try:
+            return _read(wb, project, problems)
+        except Exception as err:  # a damaged part of the zip, met only while reading rows
+            _unreadable(path, problems, err)
+            return None, problems.found
+        finally:
+            wb.close()
+
+
+def _unreadable(path: Path, problems: _Problems, err: Exception) -> None:
+    """The workbook could not be parsed: name each cell that openpyxl could not read (a
+    numeric cell holding 'NaN', say), or else say what kind of failure it was."""
+    bad = _bad_cells(path)
+    for where, value, what in bad[:_MAX_BAD_CELLS]:
+        problems.add(where, "", f"the cell holds {cells.shown(value)}, which is not {what}; "
+                     "the file was not saved by Excel or LibreOffice: ask for the return to "
+                     "be sent again")
+    if len(bad) > _MAX_BAD_CELLS:
+        problems.add(None, "", f"and {len(bad) - _MAX_BAD_CELLS:,} more cells like these")
+    if not bad:
         problems.add(None, "", "cannot be read as an Excel workbook (.xlsx): "
                      f"{type(err).__name__}; ask for the return to be sent again")
-        return None, problems.found
+
+
+_MAX_BAD_CELLS = 20
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, zip part) of each worksheet, in the workbook's order; parts by their own
+    names when the workbook's list of sheets cannot be read."""
+    from defusedxml.ElementTree import (  # type: ignore[import-untyped, unused-ignore]
+        fromstring,
+    )
+
+    parts = [n for n in archive.namelist()
+             if n.startswith("xl/worksheets/") and n.endswith(".xml") and n.count("/") == 2]
     try:
-        return _read(wb, project, problems)
-    except Exception as err:  # a damaged part of the zip, met only while reading rows
-        problems.add(None, "", "cannot be read as an Excel workbook (.xlsx): "
-                     f"{type(err).__name__}; ask for the return to be sent again")
-        return None, problems.found
-    finally:
-        wb.close()
+        book = fromstring(archive.read("xl/workbook.xml"))
+        rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except Exception:
+        return [(posixpath.basename(n), n) for n in parts]
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter()
+               if _local(rel.tag) == "Relationship"}
+    found = []
+    for sheet in book.iter():
+        if _local(sheet.tag) != "sheet":
+            continue
+        rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
+        target = targets.get(rid, "")
+        part = target.lstrip("/") if target.startswith("/") else \
+            posixpath.normpath(posixpath.join("xl", target))
+        if part in parts:
+            found.append((str(sheet.get("name")), part))
+    named = {part for _, part in found}
+    return found + [(posixpath.basename(n), n) for n in parts if n not in named]
+
+
+def _number_text(value: str) -> bool:
+    """Whether openpyxl reads the text of a numeric cell as a finite number."""
+    try:
+        number = float(value) if any(c in value for c in ".eE") else int(value)
+    except (ValueError, OverflowError):
+        return False
+    return math.isfinite(number)
+
+
+def _bad_cells(path: Path) -> list[tuple[str, str, str]]:
+    """Every cell whose stored value is not of its own type: (Sheet!Cell, value, what it
+    should be). Read with defusedxml, so entities are refused here too; [] on any failure."""
+    from defusedxml.ElementTree import (  # type: ignore[import-untyped, unused-ignore]
+        iterparse,
+    )
+
+    bad: list[tuple[str, str, str]] = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for sheet, part in _sheet_parts(archive):
+                with archive.open(part) as stream:
+                    for _, element in iterparse(stream):
+                        name = _local(element.tag)
+                        if name == "row":
+                            element.clear()
+                        if name != "c":
+                            continue
+                        kind = element.get("t", "n")
+                        value = next((child.text or "" for child in element
+                                      if _local(child.tag) == "v"), "")
+                        if not value:
+                            continue
+                        where = f"{sheet}!{element.get('r') or '?'}"
+                        if kind == "n" and not _number_text(value):
+                            bad.append((where, value, "a number"))
+                        elif kind == "b" and value.strip() not in ("0", "1"):
+                            bad.append((where, value, "true or false (0 or 1)"))
+                        elif kind == "s" and not value.strip().isdigit():
+                            bad.append((where, value, "a number of a shared text"))
+                        if len(bad) > 10_000:
+                            return bad
+    except Exception:
+        return bad
+    return bad
 
 
 def _read(wb: Any, project: Project, problems: _Problems
@@ -179,7 +280,7 @@ def _read(wb: Any, project: Project, problems: _Problems
     try:
         letters: dict[str, str] = json.loads(head.get("columns") or "")
         count = int(head.get("rows") or 0)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         problems.add(None, "", "its csp-report sheet is damaged: export the return again")
         return None, problems.found
     if problems.found:
