@@ -169,3 +169,20 @@ def test_an_output_link_inside_the_project_and_out_elsewhere_are_written(
     elsewhere = tmp_path / "elsewhere"
     build(open_project(small), formats=("html",), out=elsewhere)
     assert len(list(elsewhere.iterdir())) == len(written)
+
+
+@pytest.mark.parametrize(("epoch", "date_time"), [
+    ("4354819200", (2107, 12, 31, 23, 59, 58)),  # 2108: past the last time a zip can hold
+    ("0", (1980, 1, 1, 0, 0, 0)),  # before the first
+    ("1704844800", (2024, 1, 10, 0, 0, 0)),
+])
+def test_a_returns_workbook_takes_the_nearest_time_a_zip_can_hold(
+        small: Path, epoch: str, date_time: tuple[int, ...]) -> None:
+    import zipfile
+
+    result = CliRunner().invoke(main, ["returns", "export", str(small), "--period",
+                                       "2017-18-Q1"], env={"SOURCE_DATE_EPOCH": epoch})
+    assert result.exit_code == 0, result.output
+    [workbook] = (small / "returns").iterdir()
+    with zipfile.ZipFile(workbook) as archive:
+        assert {info.date_time for info in archive.infolist()} == {date_time}

@@ -30,6 +30,7 @@ from openpyxl.writer.excel import ExcelWriter
 from ..errors import CspReportError, UsageError
 from ..model.periods import FinancialYear, Period
 from ..model.project import Project
+from ..source_date import source_date
 from . import spec
 from .cells import canonical
 from .spec import Column, Line
@@ -48,12 +49,11 @@ FORMULA_START = ("=", "+", "-", "@")
 
 def _stamp(period: Period) -> dt.datetime:
     """The workbook's date: SOURCE_DATE_EPOCH when set, else the end of the period."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        stamp = dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None)
-    else:
-        stamp = dt.datetime.combine(period.end_date, dt.time())
-    return max(stamp, dt.datetime(1980, 1, 1))  # the earliest time a zip entry can hold
+    given = source_date()
+    stamp = given.replace(tzinfo=None) if given is not None else \
+        dt.datetime.combine(period.end_date, dt.time())
+    # The times a zip entry can hold: 1980 to 2107 (two seconds apart).
+    return min(max(stamp, dt.datetime(1980, 1, 1)), dt.datetime(2107, 12, 31, 23, 59, 58))
 
 
 def _cell_value(value: Any) -> Any:

@@ -4,12 +4,12 @@ the days to or past the due date, and a reminder ready to send."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 
 from ..errors import UsageError
 from ..model.periods import Period
 from ..model.project import MeasureEntry, Project
+from ..source_date import source_date
 from . import spec
 
 # A figure that is not collected is an answer, not something to chase.
@@ -115,10 +115,8 @@ def today_from(given: dt.date | None) -> dt.date:
     (this is a report to the operator, never an output file)."""
     if given is not None:
         return given
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return dt.date.today()
+    given = source_date()
+    return given.date() if given is not None else dt.date.today()
 
 
 def returns_status(project: Project, period: str, today: dt.date | None = None
