@@ -6,6 +6,7 @@ import contextlib
 import json
 import logging
 import os
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,7 +135,7 @@ def _draw(html: str, project_root: Path, epoch: int, *, part: bool,
         raise TemplateProblem(fetcher.refused[0] if fetcher.refused else "a template resource "
                               "could not be read") from None
     except Exception as err:  # WeasyPrint raises many types; all mean the pack was not made
-        raise BuildError(f"PDF rendering failed: {err}") from None
+        raise BuildError(f"PDF rendering failed: {_describe(err)}") from None
     finally:
         logger.removeHandler(collector)
     if fetcher.refused:
@@ -145,6 +146,27 @@ def _draw(html: str, project_root: Path, epoch: int, *, part: bool,
     if not part:
         return RenderedPart(pdf, len(document.pages), (), {})
     return RenderedPart(pdf, len(document.pages), _bookmarks(document), _anchors(document))
+
+
+def _describe(err: Exception) -> str:
+    """What went wrong in WeasyPrint: the error's own text, or, when it has none (a bare
+    AssertionError from deep inside it), its type, where it was raised and the likely cause."""
+    text = str(err).strip()
+    if text:
+        return text
+    where = ""
+    frames = traceback.extract_tb(err.__traceback__)
+    if frames:
+        last = frames[-1]
+        parts = Path(last.filename).parts
+        shown = "/".join(parts[parts.index("weasyprint"):]) if "weasyprint" in parts \
+            else Path(last.filename).name
+        where = f" in {shown} ({last.name})"
+    return (f"WeasyPrint stopped with {type(err).__name__}{where} and no message; most likely "
+            "the stylesheet (templates/custom.css or the theme's) or a template uses a "
+            "construct WeasyPrint cannot handle, such as attr() or an unusual value in a "
+            "property; remove recent changes to the project's stylesheet or templates to "
+            "find it")
 
 
 # WeasyPrint draws 0.75 PDF points per CSS pixel, with the y axis pointing down.
