@@ -698,7 +698,8 @@ def _failing_template(err: BaseException) -> str:
     found = ""
     for frame in traceback.extract_tb(err.__traceback__):
         path = Path(frame.filename)
-        if path.suffix.lower() in (".py", ".pyc") or not path.is_absolute() \
+        # (a project named by a relative path has relative template names: they count too)
+        if path.suffix.lower() in (".py", ".pyc") or frame.filename.startswith("<") \
                 or frame.lineno is None:
             continue
         shown = str(path)

@@ -112,6 +112,21 @@ def test_the_problem_names_the_template_and_its_line(tmp_path: Path) -> None:
                                    "template may not make a text or list longer than 100,000")
 
 
+def test_the_template_is_named_when_the_project_is_given_by_a_relative_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`csp-report build p` names its templates p/templates/...: relative, and still named
+    (the package's template that included it was named instead)."""
+    (tmp_path / "p/templates/blocks").mkdir(parents=True)
+    (tmp_path / "p/templates/blocks/heading.html").write_text(
+        "<h2>\n{{ 'x'|center(300000000) }}</h2>\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    env = _environment((Path("p/templates"),), True)
+    with pytest.raises(SecurityError) as caught:
+        env.from_string('{% include "blocks/heading.html" %}').render()
+    assert str(template_problem(caught.value)).startswith(
+        "templates/blocks/heading.html:2: template error: a template may not make a text")
+
+
 def _nest(folder: Path, depth: int) -> Path:
     """`depth` folders one in another under `folder` (made by chdir: the path gets long)."""
     here = os.getcwd()
