@@ -25,7 +25,7 @@ from .compute.numbers import (
     signed,
 )
 from .model.measure import Missing
-from .templating import template_problem, text_environment
+from .templating import render_bounded, template_problem, text_environment
 
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;)])")
 
@@ -134,7 +134,7 @@ class Sentences:
 
     def _render(self, name: str, **context: Any) -> str:
         try:
-            text = self.env.get_template(f"sentences/{name}.txt").render(**context)
+            text = render_bounded(self.env.get_template(f"sentences/{name}.txt"), **context)
         except jinja2.TemplateError as err:
             raise template_problem(err) from None
         return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(text.split()))

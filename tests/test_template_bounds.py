@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import jinja2
 import pytest
 from jinja2.exceptions import SecurityError
 
@@ -205,3 +206,32 @@ def test_a_pdf_error_without_text_says_what_it_was() -> None:
         described = pdf._describe(err)
     assert "AssertionError" in described and "stylesheet" in described
     assert pdf._describe(ValueError("a real problem")) == "a real problem"
+
+
+def test_a_template_writing_without_end_is_stopped_as_it_writes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each piece is counted as it is written: a loop of single characters is stopped at the
+    limit, not after filling the memory with them."""
+    from csp_report import templating
+
+    monkeypatch.setattr(templating, "MAX_OUTPUT_CHARS", 1_000)
+    env = _environment(NOWHERE, True)
+    loop = env.from_string("{% for i in range(100000) %}{% for j in range(100000) %}x"
+                           "{% endfor %}{% endfor %}")
+    pieces = 0
+    generate = jinja2.Template.generate
+
+    def counted(self: jinja2.Template, *args: object, **kwargs: object) -> object:
+        nonlocal pieces
+        for piece in generate(self, *args, **kwargs):
+            pieces += 1
+            yield piece
+
+    monkeypatch.setattr(jinja2.Template, "generate", counted)
+    with pytest.raises(SecurityError, match="a template may not write more than 1,000 "
+                                            "characters"):
+        templating.render_bounded(loop)
+    assert pieces == 1_001
+    fine = env.from_string("{% for i in range(3) %}<b>{{ i }}</b>{% endfor %}{{ text }}")
+    assert templating.render_bounded(fine, text="<i>") == fine.render(text="<i>") == \
+        "<b>0</b><b>1</b><b>2</b>&lt;i&gt;"

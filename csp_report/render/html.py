@@ -13,7 +13,12 @@ from ..errors import TemplateProblem, relative
 from ..layout.document import Document
 from ..layout.grid import grid
 from ..layout.theme import Theme
-from ..templating import find_template_file, html_environment, template_problem
+from ..templating import (
+    find_template_file,
+    html_environment,
+    render_bounded,
+    template_problem,
+)
 from .chart import svg
 from .resources import check_stylesheet
 
@@ -111,7 +116,7 @@ def render_page(doc: Document, project_root: Path, template_name: str,
         template = env.get_template(template_name)
         # The stylesheet is template text (ours or the project's), not user data: not escaped.
         css = markupsafe.Markup(stylesheet(project_root, doc.theme))
-        return template.render(doc=doc, stylesheet_text=css)
+        return render_bounded(template, doc=doc, stylesheet_text=css)
     except jinja2.TemplateError as err:
         raise template_problem(err) from None
 
