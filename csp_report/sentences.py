@@ -7,8 +7,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from .compute.figures import SeriesFigures, SeriesSpec
 from .compute.measures import ComputedQuarter, YearResult
 from .compute.numbers import (
@@ -25,7 +23,7 @@ from .compute.numbers import (
     signed,
 )
 from .model.measure import Missing
-from .templating import render_bounded, template_problem, text_environment
+from .templating import TEMPLATE_FAULTS, render_bounded, template_problem, text_environment
 
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;)])")
 
@@ -135,7 +133,7 @@ class Sentences:
     def _render(self, name: str, **context: Any) -> str:
         try:
             text = render_bounded(self.env.get_template(f"sentences/{name}.txt"), **context)
-        except jinja2.TemplateError as err:
+        except TEMPLATE_FAULTS as err:
             raise template_problem(err) from None
         return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(text.split()))
 

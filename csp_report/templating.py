@@ -704,12 +704,26 @@ def render_bounded(template: jinja2.Template, **context: Any) -> str:
     return out.getvalue()
 
 
-def template_problem(err: jinja2.TemplateError) -> TemplateProblem:
+# What a template's own expressions can raise besides Jinja's errors: 1/0, "%s"|format,
+# range(10**20)|length, "x".split(""), a decode, a list too large for the memory. Each is the
+# template's fault, reported as a problem naming it; a RecursionError is left to the caller
+# (build._bounded names the template that recursed), as is our own TemplateProblem (a time
+# limit).
+TEMPLATE_FAULTS: tuple[type[BaseException], ...] = (
+    jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError, AttributeError,
+    MemoryError)
+
+
+def template_problem(err: BaseException) -> TemplateProblem:
     """Our error for a broken template, naming the file and line where Jinja knows them."""
     if isinstance(err, jinja2.TemplateSyntaxError):
         return TemplateProblem(f"{err.filename or err.name}:{err.lineno}: template syntax "
                                f"error: {err.message}")
-    return TemplateProblem(f"{_failing_template(err)}template error: {err}")
+    if isinstance(err, jinja2.TemplateError):
+        return TemplateProblem(f"{_failing_template(err)}template error: {err}")
+    what = "out of memory" if isinstance(err, MemoryError) else \
+        f"{type(err).__name__}: {err}"
+    return TemplateProblem(f"{_failing_template(err)}template error: {what}")
 
 
 def _failing_template(err: BaseException) -> str:

@@ -235,3 +235,33 @@ def test_a_template_writing_without_end_is_stopped_as_it_writes(
     fine = env.from_string("{% for i in range(3) %}<b>{{ i }}</b>{% endfor %}{{ text }}")
     assert templating.render_bounded(fine, text="<i>") == fine.render(text="<i>") == \
         "<b>0</b><b>1</b><b>2</b>&lt;i&gt;"
+
+
+@pytest.mark.parametrize(("expression", "error"), [
+    ("{{ 1/0 }}", "ZeroDivisionError: division by zero"),
+    ('{{ "%s"|format }}', "TypeError: not enough arguments for format string"),
+    ("{{ range(10**20)|length }}", "OverflowError: Python int too large to convert to C "
+                                   "ssize_t"),
+    ('{{ "x".split("") }}', "ValueError: empty separator"),
+    ('{{ "\\xff".encode("latin-1").decode("utf-8") }}', "UnicodeDecodeError: 'utf-8' codec "
+                                                    "can't decode byte 0xff in position 0: "
+                                                    "invalid start byte"),
+])
+@pytest.mark.parametrize("template", ["blocks/heading.html", "sentences/pack-words.txt"])
+def test_a_python_error_in_a_template_is_a_problem_naming_its_line(
+        tmp_path: Path, expression: str, error: str, template: str) -> None:
+    """Not only Jinja's own errors: whatever a template's expression raises is reported as
+    the template's problem, with its file and line, never a traceback."""
+    import shutil
+
+    from csp_report.api import open_project
+    from csp_report.build import build
+    from tests.conftest import REPO
+
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "tests/fixtures/small/data", root / "data")
+    (root / "templates" / template).parent.mkdir(parents=True)
+    (root / "templates" / template).write_text(f"first line\n{expression}\n", encoding="utf-8")
+    with pytest.raises(TemplateProblem) as caught:
+        build(open_project(root), formats=("html",))
+    assert str(caught.value) == f"templates/{template}:2: template error: {error}"

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import markupsafe
 
 from ..errors import TemplateProblem, relative
@@ -14,6 +13,7 @@ from ..layout.document import Document
 from ..layout.grid import grid
 from ..layout.theme import Theme
 from ..templating import (
+    TEMPLATE_FAULTS,
     find_template_file,
     html_environment,
     render_bounded,
@@ -117,7 +117,7 @@ def render_page(doc: Document, project_root: Path, template_name: str,
         # The stylesheet is template text (ours or the project's), not user data: not escaped.
         css = markupsafe.Markup(stylesheet(project_root, doc.theme))
         return render_bounded(template, doc=doc, stylesheet_text=css)
-    except jinja2.TemplateError as err:
+    except TEMPLATE_FAULTS as err:
         raise template_problem(err) from None
 
 
