@@ -22,7 +22,10 @@ _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # exactly within Decimal's 28 digits (10**15 * 100 / 10**-6 = 10**23).
 SMALLEST = Decimal(10) ** -6
 LONGEST_WORD = 1_000  # characters without a space that a text may hold
-_ENDLESS_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1},}}")
+# A run is broken only where a line may break: no-break spaces (U+00A0, U+2007, U+202F)
+# and the word joiner (U+2060) join, as letters do.
+_JOINING = "\u00a0\u2007\u202f\u2060"
+_ENDLESS_WORD = re.compile(rf"(?:[^\s{_JOINING}]|[{_JOINING}]){{{LONGEST_WORD + 1},}}")
 ID_MAX = 40  # ids become parts of file names: short, and one line
 _ID = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{ID_MAX - 1}}}$")
 # A BCP 47 language tag (RFC 5646, without grandfathered tags): en-GB, cy, zh-Hant-TW.
@@ -106,8 +109,8 @@ def _no_endless_word(value: str) -> str:
     if endless:
         raise PydanticCustomError(
             "word_too_long",
-            "has {length} characters without a space at character {pos} (the longest a pack "
-            "can print is {most}); add spaces",
+            "has {length} characters without a space a line can break at, from character "
+            "{pos} (the longest a pack can print is {most}); add spaces",
             {"length": f"{len(endless[0]):,}", "pos": endless.start() + 1,
              "most": f"{LONGEST_WORD:,}"})
     return value
