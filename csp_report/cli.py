@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import CspReportError, PreviewError
+from .errors import CspReportError, PreviewError, shown
 from .formats import DEFAULT_FORMATS, FORMATS
 
 # The library (pydantic models, Jinja, WeasyPrint) is imported inside each command, so that
@@ -39,6 +39,13 @@ class _Folder(click.Path):
 project_argument = click.argument("project_dir", default=".", type=_Folder())
 
 
+def echo(message: object = "", err: bool = False, nl: bool = True) -> None:
+    """click.echo, with every control or format character but the line break written as its
+    escape: a key or name from a project's files (ESC [2J, a right-to-left override) can never
+    clear, move or reverse what the user's terminal shows."""
+    click.echo("\n".join(shown(line) for line in str(message).split("\n")), err=err, nl=nl)
+
+
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Print a CspReportError as a message on stderr and exit with its code; no traceback."""
 
@@ -47,7 +54,7 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except CspReportError as err:
-            click.echo(f"Error: {err}", err=True)
+            echo(f"Error: {err}", err=True)
             sys.exit(err.exit_code)
 
     return wrapper
@@ -63,7 +70,7 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            click.echo(INTERRUPTED, err=True)
+            echo(INTERRUPTED, err=True)
             ctx.exit(130)
 
 
@@ -77,7 +84,7 @@ def main() -> None:
     try:
         source_date()  # checked before any command: a date it cannot use is a usage error
     except UsageError as err:
-        click.echo(f"Error: {err}", err=True)
+        echo(f"Error: {err}", err=True)
         sys.exit(err.exit_code)
 
 
@@ -89,7 +96,7 @@ def validate(project_dir: Path) -> None:
     from . import api
 
     project = api.open_project(project_dir)
-    click.echo(str(api.summarise(project)))
+    echo(str(api.summarise(project)))
 
 
 @main.command(context_settings=CONTEXT)
@@ -103,8 +110,8 @@ def check(project_dir: Path, strict: bool) -> None:
 
     warnings = check_project(api.open_project(project_dir))
     for warning in warnings:
-        click.echo(f"warning: {warning}")
-    click.echo(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}")
+        echo(f"warning: {warning}")
+    echo(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}")
     if warnings and strict:
         sys.exit(1)
 
@@ -118,7 +125,7 @@ class _Progress:
 
     def __call__(self, message: str) -> None:
         if self.enabled and time.monotonic() - self.start > 1.0:
-            click.echo(f"  rendering {message} ...", err=True)
+            echo(f"  rendering {message} ...", err=True)
 
 
 @main.command(context_settings=CONTEXT)
@@ -147,9 +154,9 @@ def build(project_dir: Path, pack: str | None, period: str | None, formats: tupl
     if replayed is not None:
         written, notices = replayed
         for message in notices:
-            click.echo(message, err=True)
+            echo(message, err=True)
         for path in written:
-            click.echo(f"wrote {path}")
+            echo(f"wrote {path}")
         return
     # The workers start importing WeasyPrint first thing, while this process imports the rest
     # of the library and reads and checks the data.
@@ -160,10 +167,10 @@ def build(project_dir: Path, pack: str | None, period: str | None, formats: tupl
         project = api.open_project(project_dir)
         written = build_packs(project, pack=pack, period=period, formats=chosen, out=out,
                               progress=_Progress(), pool=pool,
-                              notice=lambda message: click.echo(message, err=True),
+                              notice=lambda message: echo(message, err=True),
                               cache=cache, inputs=inputs)
     for path in written:
-        click.echo(f"wrote {path}")
+        echo(f"wrote {path}")
 
 
 @main.command(context_settings=CONTEXT)
@@ -184,7 +191,7 @@ def preview(project_dir: Path, pack: str | None, period: str | None, host: str,
 
     try:
         serve(project_dir, host=host, port=port, pack=pack, period=period, echo=click.echo,
-              log=lambda message: click.echo(message, err=True))
+              log=lambda message: echo(message, err=True))
     except OSError as err:
         raise PreviewError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
 
@@ -198,7 +205,7 @@ def schema(out: Path) -> None:
     from .schema import write_schemas
 
     for path in write_schemas(out):
-        click.echo(f"wrote {path}")
+        echo(f"wrote {path}")
 
 
 @main.command(context_settings=CONTEXT)
@@ -214,10 +221,10 @@ def templates(names: tuple[str, ...], project_dir: Path) -> None:
 
     if not names:
         for name in default_template_names():
-            click.echo(name)
+            echo(name)
         return
     for name in names:
-        click.echo(f"wrote {copy_default_template(project_dir, name)}")
+        echo(f"wrote {copy_default_template(project_dir, name)}")
 
 
 @main.group(context_settings=CONTEXT)
@@ -242,7 +249,7 @@ def returns_export(project_dir: Path, period: str, owner: str | None, out: Path 
     from .returns.export import export_returns
 
     for path in export_returns(api.open_project(project_dir), period, owner, out, force):
-        click.echo(f"wrote {path}")
+        echo(f"wrote {path}")
 
 
 @returns.command("import", context_settings=CONTEXT)
@@ -267,25 +274,25 @@ def returns_import(project_dir: Path, files: tuple[Path, ...], dry_run: bool,
         result = import_returns(project, list(files), dry_run=dry_run, revise=revise,
                                 period=period, owner=owner)
     except KeyboardInterrupt:
-        click.echo("Interrupted: no measure file was changed.", err=True)
+        echo("Interrupted: no measure file was changed.", err=True)
         sys.exit(130)
     for returned in result.returns:
         who = f", completed by {returned.completed_by}" if returned.completed_by else ""
-        click.echo(f"read {returned.name}: {project.report.owners[returned.owner]}, "
+        echo(f"read {returned.name}: {project.report.owners[returned.owner]}, "
                    f"{returned.period.id}{who}")
     for change in result.changes:
         if dry_run:
-            click.echo(change.diff(), nl=False)
+            echo(change.diff(), nl=False)
         else:
-            click.echo(f"updated {change.name} ({'; '.join(change.what)})")
+            echo(f"updated {change.name} ({'; '.join(change.what)})")
     count = len(result.changes)
     files_word = f"{count} measure file{'s' if count != 1 else ''}"
     if not count:
-        click.echo("nothing to change: the data already holds these returns")
+        echo("nothing to change: the data already holds these returns")
     elif dry_run:
-        click.echo(f"dry run: {files_word} would change; nothing written")
+        echo(f"dry run: {files_word} would change; nothing written")
     else:
-        click.echo(f"{files_word} updated")
+        echo(f"{files_word} updated")
 
 
 @returns.command("status", context_settings=CONTEXT)
@@ -309,10 +316,10 @@ def returns_status(project_dir: Path, period: str, today: Any, strict: bool,
     status = returns_status(api.open_project(project_dir), period,
                             today.date() if today else None)
     for line in report_lines(status):
-        click.echo(line)
+        echo(line)
     if reminders:
         for owner in status.owners:
             if owner.outstanding:
-                click.echo("\n" + "-" * 72 + "\n" + reminder(status, owner))
+                echo("\n" + "-" * 72 + "\n" + reminder(status, owner))
     if strict and status.outstanding:
         sys.exit(1)

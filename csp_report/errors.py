@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,3 +68,25 @@ def relative(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+_UNSEEN = {"Cc", "Cf", "Zl", "Zp"}  # control and format characters, line breaks
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def unseen(name: str) -> list[str]:
+    """The characters of a name that a terminal would not show as themselves."""
+    return [char for char in name if unicodedata.category(char) in _UNSEEN]
+
+
+def shown(name: str) -> str:
+    """A name safe to print in a one-line message: each control or format character
+    (a newline, an escape, a right-to-left override) is written as its escape, `\\n`."""
+    return "".join(escape(char) if unicodedata.category(char) in _UNSEEN else char
+                   for char in name)
+
+
+def escape(char: str) -> str:
+    """One character as its escape: \\n, \\x1b, \\u202e."""
+    code = ord(char)
+    return _ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")

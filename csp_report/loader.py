@@ -6,7 +6,6 @@ import bisect
 import os
 import re
 import stat
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Problem
+from .errors import Problem, escape, shown, unseen
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 50  # nesting of lists and mappings; the data is a few levels deep
@@ -412,34 +411,13 @@ def _folder_problem(path: Path, name: str, root: Path) -> Problem | None:
     return None
 
 
-_UNSEEN = {"Cc", "Cf", "Zl", "Zp"}  # control and format characters, line breaks
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _unseen(name: str) -> list[str]:
-    """The characters of a name that a terminal would not show as themselves."""
-    return [char for char in name if unicodedata.category(char) in _UNSEEN]
-
-
-def shown(name: str) -> str:
-    """A name safe to print in a one-line message: each control or format character
-    (a newline, an escape, a right-to-left override) is written as its escape, `\\n`."""
-    return "".join(_escape(char) if unicodedata.category(char) in _UNSEEN else char
-                   for char in name)
-
-
-def _escape(char: str) -> str:
-    code = ord(char)
-    return _ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-
-
 def _name_problem(name: str, what: str) -> Problem | None:
     """A file or folder whose name holds a control character is refused, named escaped:
     printed as it is, a newline in it would make a message look like another file's."""
-    unseen = _unseen(name.rsplit("/", 1)[-1])
-    if not unseen:
+    hidden = unseen(name.rsplit("/", 1)[-1])
+    if not hidden:
         return None
-    chars = ", ".join(dict.fromkeys(_escape(char) for char in unseen))
+    chars = ", ".join(dict.fromkeys(escape(char) for char in hidden))
     return Problem(shown(name), 0, "", f"refused: the {what} name holds a control character "
                    f"({chars}); rename the {what}")
 
