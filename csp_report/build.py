@@ -127,17 +127,52 @@ def _recursing_template(err: RecursionError, root: Path) -> str:
     return relative(Path(names.most_common(1)[0][0]), root)
 
 
+# What drawing one pack may add to the build's address space (a 1,000-measure pack's layout
+# adds under 100 MB): a template that builds a list of a hundred thousand long texts, each
+# under the sandbox's bound, fails with a message instead of taking the machine's memory.
+TEMPLATE_MEMORY = 1024**3
+
+
+@contextlib.contextmanager
+def _memory_limit(extra: int) -> Iterator[None]:
+    """Let the process's address space grow by at most `extra` bytes meanwhile (a
+    MemoryError past it); only in the main thread, and only where the system tells the size
+    and no tighter limit is set already."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as stream:
+            used = int(stream.read().split()[0]) * resource.getpagesize()
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError):
+        used = soft = hard = -1
+    limit = used + extra
+    if used < 0 or threading.current_thread() is not threading.main_thread() \
+            or (soft != resource.RLIM_INFINITY and soft <= limit) \
+            or (hard != resource.RLIM_INFINITY and hard <= limit):
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 @contextlib.contextmanager
 def _bounded(project: Project, what: str) -> Iterator[None]:
-    """The templates' work bounded: a template that includes or extends itself, or loops for
-    longer than TEMPLATE_SECONDS, is a TemplateProblem naming it."""
+    """The templates' work bounded: a template that includes or extends itself, loops for
+    longer than TEMPLATE_SECONDS or takes over TEMPLATE_MEMORY is a TemplateProblem."""
     try:
-        with _time_limit(TEMPLATE_SECONDS, what):
+        with _time_limit(TEMPLATE_SECONDS, what), _memory_limit(TEMPLATE_MEMORY):
             yield
     except RecursionError as err:
         name = _recursing_template(err, project.root)
         raise TemplateProblem(f"{name}: template includes or extends itself without end") \
             from None
+    except MemoryError:
+        raise TemplateProblem(f"{what} took over {TEMPLATE_MEMORY // 1024**3} GB of memory and "
+                              "was stopped: does a template make too much?") from None
 
 
 def lay_out(project: Project, target: Target) -> Document:

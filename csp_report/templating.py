@@ -651,6 +651,11 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
                         break
                 _refuse_growth(size, f"{type(joint).__name__}.join()", *items)
                 args = (items, *args[1:])
+        if isinstance(__obj, types.BuiltinMethodType) and __obj.__name__ == "to_bytes" \
+                and isinstance(getattr(__obj, "__self__", None), int):
+            length = args[0] if args else kwargs.get("length", 1)
+            if isinstance(length, int):
+                _refuse_growth(length, "int.to_bytes()")
         return super().call(__context, __obj, *args, **kwargs)
 
 

@@ -61,6 +61,8 @@ HUGE = [
     "{{ big ~ big }}",
     "{{ big + big }}",
     "{{ lipsum(1000000) }}",
+    "{{ (1).to_bytes(2000000000, 'big')|length }}",
+    "{{ (1).to_bytes(length=2000000000, byteorder='big')|length }}",
     "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}"
     "{% endfor %}{{ ns.s|length }}",
     "{% macro d(s, n) %}{% if n %}{{ d(s ~ s, n - 1) }}{% else %}{{ s|length }}{% endif %}"
@@ -265,3 +267,29 @@ def test_a_python_error_in_a_template_is_a_problem_naming_its_line(
     with pytest.raises(TemplateProblem) as caught:
         build(open_project(root), formats=("html",))
     assert str(caught.value) == f"templates/{template}:2: template error: {error}"
+
+
+def test_a_template_making_many_texts_each_under_the_bound_is_stopped_by_memory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hundred thousand texts of 99,999 characters, each allowed: the pack's drawing may
+    take TEMPLATE_MEMORY more (here 300 MB), then a MemoryError is the template's problem."""
+    import resource
+    import shutil
+
+    from csp_report import build as building
+    from csp_report.api import open_project
+    from tests.conftest import REPO
+
+    monkeypatch.setattr(building, "TEMPLATE_MEMORY", 300 * 1024**2)
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "tests/fixtures/small/data", root / "data")
+    (root / "templates/blocks").mkdir(parents=True)
+    (root / "templates/blocks/heading.html").write_text(
+        '<h2>\n{{ range(100000)|map("string")|map("center", 99999)|list|length }}</h2>\n',
+        encoding="utf-8")
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    with pytest.raises(TemplateProblem) as caught:
+        building.build(open_project(root), formats=("html",))
+    assert str(caught.value) == "templates/blocks/heading.html:2: template error: out of memory"
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+    assert not (root / "output").exists()
