@@ -283,3 +283,18 @@ def test_a_link_reached_through_dot_dot_inside_the_project_is_refused(small: Pat
     with pytest.raises(CspReportError, match="returns is a link"):
         export_returns(open_project(small), "2023-24-Q3", out=small / "sub/../returns/q3")
     assert list(outside.rglob("*")) == []
+
+
+def test_a_formula_saved_without_its_result_is_named_not_dropped(small: Path) -> None:
+    """openpyxl (or a script) saves a formula with no result: read as the value Excel saved,
+    the cell would be empty and the partner's words lost without a word."""
+    from test_returns import _fill
+
+    before = _digest(small)
+    _fill(_export(small), {"N6": "=1+1", "N7": "kept words"})
+    code, output = _import(small, NAME)
+    assert code == 1, output
+    assert "Measures!N6: the cell holds the formula '=1+1' with no saved result (the program " \
+           "that saved the file did not work it out): type the figure or text itself, or " \
+           "open and save the file in Excel or LibreOffice" in output
+    assert _digest(small) == before

@@ -135,12 +135,21 @@ def read_return(path: Path, project: Project, name: str | None = None
             _unreadable(path, problems, err)
             return None, problems.found
         try:
-            return _read(wb, project, problems)
+            returned, found = _read(wb, project, problems)
         except Exception as err:  # a damaged part of the zip, met only while reading rows
             _unreadable(path, problems, err)
             return None, problems.found
         finally:
             wb.close()
+    # A formula typed by a program that saved no result reads as an empty cell: say so, or
+    # the partner's figure or words would be dropped without a word.
+    unsaved = [fault for fault in _bad_cells(path) if fault[2] == UNSAVED_RESULT]
+    for where, formula, _what in unsaved[:_MAX_BAD_CELLS]:
+        problems.add(where, "", f"the cell holds the formula {cells.shown(formula)} with no "
+                     "saved result (the program that saved the file did not work it out): "
+                     "type the figure or text itself, or open and save the file in Excel or "
+                     "LibreOffice")
+    return (None, problems.found) if unsaved else (returned, found)
 
 
 def _unreadable(path: Path, problems: _Problems, err: Exception) -> None:
@@ -159,6 +168,7 @@ def _unreadable(path: Path, problems: _Problems, err: Exception) -> None:
 
 
 _MAX_BAD_CELLS = 20
+UNSAVED_RESULT = "a saved result"
 
 
 def _local(tag: Any) -> str:
@@ -225,9 +235,13 @@ def _bad_cells(path: Path) -> list[tuple[str, str, str]]:
                         kind = element.get("t", "n")
                         value = next((child.text or "" for child in element
                                       if _local(child.tag) == "v"), "")
+                        where = f"{sheet}!{element.get('r') or '?'}"
+                        formula = next((child.text for child in element
+                                        if _local(child.tag) == "f"), None)
+                        if formula and not value and kind != "inlineStr":
+                            bad.append((where, f"={formula}", UNSAVED_RESULT))
                         if not value:
                             continue
-                        where = f"{sheet}!{element.get('r') or '?'}"
                         if kind == "n" and not _number_text(value):
                             bad.append((where, value, "a number"))
                         elif kind == "b" and value.strip() not in ("0", "1"):
