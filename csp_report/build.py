@@ -333,6 +333,9 @@ def _own_output(root: Path) -> Path:
     if not inside:
         raise BuildError(f"refused to write to {folder}: it is a link leading out of the "
                          "project; remove it, or give --out to write elsewhere")
+    if folder.is_symlink() and not folder.exists():
+        raise BuildError(f"cannot write to {folder}: it is a link to a folder that does not "
+                         "exist; make that folder, or remove the link")
     return folder
 
 

@@ -188,3 +188,11 @@ def test_a_returns_workbook_takes_the_nearest_time_a_zip_can_hold(
     for workbook in workbooks:
         with zipfile.ZipFile(workbook) as archive:
             assert {info.date_time for info in archive.infolist()} == {date_time}
+
+
+def test_an_output_link_to_a_missing_folder_says_so(small: Path) -> None:
+    (small / "output").symlink_to("built")
+    with pytest.raises(BuildError, match="it is a link to a folder that does not exist; make "
+                                         "that folder, or remove the link"):
+        build(open_project(small), formats=("html",))
+    assert not (small / "built").exists()
