@@ -43,7 +43,8 @@ def echo(message: object = "", err: bool = False, nl: bool = True) -> None:
     """click.echo, with every control or format character but the line break written as its
     escape: a key or name from a project's files (ESC [2J, a right-to-left override) can never
     clear, move or reverse what the user's terminal shows."""
-    click.echo("\n".join(shown(line) for line in str(message).split("\n")), err=err, nl=nl)
+    lines = str(message).replace("\r\n", "\n").split("\n")  # a Windows line end is a line end
+    click.echo("\n".join(shown(line) for line in lines), err=err, nl=nl)
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -7,6 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from .compute.figures import SeriesFigures, SeriesSpec
 from .compute.measures import ComputedQuarter, YearResult
 from .compute.numbers import (
@@ -132,8 +134,12 @@ class Sentences:
 
     def _render(self, name: str, **context: Any) -> str:
         try:
-            text = render_bounded(self.env.get_template(f"sentences/{name}.txt"), **context)
-        except TEMPLATE_FAULTS as err:
+            template = self.env.get_template(f"sentences/{name}.txt")
+        except jinja2.TemplateError as err:
+            raise template_problem(err) from None
+        try:
+            text = render_bounded(template, **context)
+        except TEMPLATE_FAULTS as err:  # the template's own expressions: its problem, named
             raise template_problem(err) from None
         return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(text.split()))
 

@@ -298,3 +298,29 @@ def test_a_formula_saved_without_its_result_is_named_not_dropped(small: Path) ->
            "that saved the file did not work it out): type the figure or text itself, or " \
            "open and save the file in Excel or LibreOffice" in output
     assert _digest(small) == before
+
+
+def test_a_formula_whose_result_is_empty_text_is_read_as_empty(small: Path) -> None:
+    """Excel saves =IF(A1="","",A1) with its empty result as t="str" and an empty <v>: a
+    saved result, read as an empty cell, not refused."""
+    from test_returns import _fill
+
+    workbook = _export(small)
+    _fill(workbook, {"N7": "kept words"})
+    with zipfile.ZipFile(workbook) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    sheet = next(name for name in parts if name.startswith("xl/worksheets/")
+                 and b'r="N7"' in parts[name])
+    xml = parts[sheet].decode("utf-8")
+    cell = re.search(r'<c r="N6"[^>]*?(/>|>.*?</c>)', xml)
+    assert cell is not None
+    style = re.search(r's="\d+"', cell[0])
+    empty = f'<c r="N6" {style[0] if style else ""} t="str"><f>IF(A1="","",A1)</f><v></v></c>'
+    parts[sheet] = xml.replace(cell[0], empty, 1).encode("utf-8")
+    with zipfile.ZipFile(workbook, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    code, output = _import(small, NAME)
+    assert code == 0, output
+    assert "kept words" in (small / "data/measures/p/robbery.yaml").read_text() + \
+        (small / "data/measures/p/satisfaction.yaml").read_text()

@@ -30,3 +30,15 @@ def test_an_escape_sequence_in_a_key_is_printed_escaped(tmp_path: Path) -> None:
 
 def test_shown_escapes_controls_and_keeps_every_letter() -> None:
     assert shown("a\tb\nc\x1b\x07\u202e\u200bé€ł") == "a\\tb\\nc\\x1b\\x07\\u202e\\u200bé€ł"
+
+
+def test_windows_line_ends_are_line_ends_not_escapes(capsys: object) -> None:
+    """A diff of a measure file saved on Windows keeps its CRLF line ends: printed as line
+    ends, never as a literal \\r on every line; a lone CR is still escaped."""
+    import pytest
+
+    from csp_report.cli import echo
+
+    assert isinstance(capsys, pytest.CaptureFixture)
+    echo("-old line\r\n+new line\r\nlone\rcarriage")
+    assert capsys.readouterr().out == "-old line\n+new line\nlone\\rcarriage\n"

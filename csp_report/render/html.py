@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import markupsafe
 
 from ..errors import TemplateProblem, relative
@@ -114,10 +115,13 @@ def render_page(doc: Document, project_root: Path, template_name: str,
     env.filters.update({"kind": block_kind, **filters})
     try:
         template = env.get_template(template_name)
-        # The stylesheet is template text (ours or the project's), not user data: not escaped.
-        css = markupsafe.Markup(stylesheet(project_root, doc.theme))
+    except jinja2.TemplateError as err:
+        raise template_problem(err) from None
+    # The stylesheet is template text (ours or the project's), not user data: not escaped.
+    css = markupsafe.Markup(stylesheet(project_root, doc.theme))
+    try:
         return render_bounded(template, doc=doc, stylesheet_text=css)
-    except TEMPLATE_FAULTS as err:
+    except TEMPLATE_FAULTS as err:  # the template's own expressions: its problem, named
         raise template_problem(err) from None
 
 

@@ -238,7 +238,9 @@ def _bad_cells(path: Path) -> list[tuple[str, str, str]]:
                         where = f"{sheet}!{element.get('r') or '?'}"
                         formula = next((child.text for child in element
                                         if _local(child.tag) == "f"), None)
-                        if formula and not value and kind != "inlineStr":
+                        # Only a text result can be empty (Excel saves a formula giving ""
+                        # as t="str" with an empty <v>); openpyxl saves an empty <v> for all.
+                        if formula and not value and kind not in ("str", "inlineStr"):
                             bad.append((where, f"={formula}", UNSAVED_RESULT))
                         if not value:
                             continue
