@@ -25,7 +25,10 @@ LONGEST_WORD = 1_000  # characters without a space that a text may hold
 # A run is broken only where a line may break: no-break spaces (U+00A0, U+2007, U+202F)
 # and the word joiner (U+2060) join, as letters do.
 _JOINING = "\u00a0\u2007\u202f\u2060"
-_ENDLESS_WORD = re.compile(rf"(?:[^\s{_JOINING}]|[{_JOINING}]){{{LONGEST_WORD + 1},}}")
+# Tried only where a run starts (after a breakable space, or at the start): tried at every
+# character of 20,000 in runs of 999, the search took 0.26 s.
+_ENDLESS_WORD = re.compile(rf"(?<![^\s])(?<![{_JOINING}])"
+                           rf"(?:[^\s{_JOINING}]|[{_JOINING}]){{{LONGEST_WORD + 1},}}")
 ID_MAX = 40  # ids become parts of file names: short, and one line
 _ID = re.compile(rf"^[a-z0-9][a-z0-9-]{{0,{ID_MAX - 1}}}$")
 # A BCP 47 language tag (RFC 5646, without grandfathered tags): en-GB, cy, zh-Hant-TW.
