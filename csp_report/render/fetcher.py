@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -44,6 +45,7 @@ MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 # A picture's pixels are decoded in full: 50 million (an A4 page at 600 dpi is 35 million) is
 # generous; Pillow itself only warns up to 179 million, after 1.2 GB for 144 million.
 MAX_IMAGE_PIXELS = 50_000_000
+_WARNINGS_HELD = threading.Lock()
 
 
 def _bounded_resource(path: Path, url: str) -> bytes:
@@ -72,7 +74,9 @@ def _picture_pixels(data: bytes) -> tuple[int, bool] | None:
 
     from PIL import Image
 
-    with warnings.catch_warnings():
+    # catch_warnings swaps the process's filters: one thread at a time (a split pack's second
+    # round draws in a thread of its own when there is one core).
+    with _WARNINGS_HELD, warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             with Image.open(io.BytesIO(data)) as picture:
