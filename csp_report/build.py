@@ -30,7 +30,7 @@ from .render.resources import check_html
 from .render.split import SplitRender
 from .render_keys import templates_digest
 from .replay import Inputs
-from .templating import has_own_html_templates, is_inside
+from .templating import has_own_html_templates, leads_inside
 from .write import check_targets, write_all
 
 Progress = Callable[[str], None]
@@ -326,11 +326,7 @@ def _own_output(root: Path) -> Path:
     leads out of the project (a link committed or planted in its place would have the build
     write elsewhere, unasked)."""
     folder = root / "output"
-    try:
-        inside = is_inside(folder.resolve(), root.resolve())
-    except (OSError, RuntimeError):
-        inside = False
-    if not inside:
+    if not leads_inside(folder, root):
         raise BuildError(f"refused to write to {folder}: it is a link leading out of the "
                          "project; remove it, or give --out to write elsewhere")
     if folder.is_symlink() and not folder.exists():

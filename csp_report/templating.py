@@ -72,6 +72,15 @@ def is_inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+def leads_inside(path: Path, folder: Path) -> bool:
+    """Whether `path`, its links followed, is `folder` or below it (a link loop, or one that
+    cannot be followed, is not)."""
+    try:
+        return is_inside(path.resolve(), folder.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
 MAX_TEMPLATE_BYTES = 1024 * 1024
 MAX_SEQUENCE = 100_000  # the longest text or list a template may make (as range())
 MAX_POWER = 100
@@ -99,11 +108,7 @@ def find_template_file(project_root: Path, name: str) -> Path | None:
     for folder in search_path(project_root):
         candidate = folder / name
         if _exists(candidate, folder):
-            try:
-                inside = is_inside(candidate.resolve(), folder.resolve())
-            except (OSError, RuntimeError):
-                inside = False
-            if not inside:
+            if not leads_inside(candidate, folder):
                 raise TemplateProblem(f"refused to read {candidate}: it leads outside {folder}")
             if not candidate.is_file():  # a pipe would make its reader wait for ever
                 raise TemplateProblem(f"refused to read {candidate}: not a regular file")
@@ -140,11 +145,7 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
             if not _exists(path, folder):
                 continue
             shown = _shown_name(path, folder)
-            try:
-                inside = is_inside(path.resolve(), folder.resolve())
-            except (OSError, RuntimeError):
-                inside = False
-            if not inside:
+            if not leads_inside(path, folder):
                 raise TemplateProblem(f"refused to read template {shown}: it leads outside the "
                                       "templates folder")
             source = read_template_text(path, folder, shown)
