@@ -18,6 +18,26 @@ from .errors import BuildError
 # acted on once the output folder is whole again (all old, as the build was interrupted).
 _HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
+# Whether a write that puts its files in place also ends Ctrl-C's say (see final_once_written).
+_final = threading.local()
+
+
+@contextlib.contextmanager
+def final_once_written() -> Iterator[None]:
+    """Within it, once write_all has put its files in place, Ctrl-C is ignored from then on.
+
+    For the program, not the library: once the files are in place a command's work is done,
+    and what is left (ending the render workers, listing what was written, Python's own exit)
+    is tidying. A Ctrl-C heard then would have the command say that nothing was written, or
+    end it mid-exit with no word at all, when in fact its files had all been written.
+    """
+    before = getattr(_final, "on", False)
+    _final.on = True
+    try:
+        yield
+    finally:
+        _final.on = before
+
 
 def _alive(pid: int) -> bool:
     try:
@@ -125,6 +145,10 @@ def write_all(outputs: dict[Path, bytes]) -> list[Path]:
                     done.append((target, backup))
                 if _pending():
                     raise KeyboardInterrupt
+                if getattr(_final, "on", False) and \
+                        threading.current_thread() is threading.main_thread():
+                    # Still held: a Ctrl-C arriving from here on is dropped, never acted on.
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)
             except BaseException:
                 _put_back(done)
                 raise

@@ -126,3 +126,62 @@ def test_ctrl_c_exits_130_with_one_line_and_leaves_output_as_it_was(
     assert stderr == "Interrupted: nothing was written; output/ is as it was.\n"
     assert stdout == ""
     assert snapshot(root / "output") == old  # untouched, and no temporary file left
+
+
+# The program, with a Ctrl-C to the whole process group once the packs are written and the
+# build is ending its render workers (the workers take a while to go).
+CTRL_C_WHILE_ENDING_WORKERS = """
+import os, signal, sys, time
+from csp_report.entry import run
+from csp_report.render.pool import RenderPool
+ending = RenderPool.__exit__
+def ctrl_c_then_end(self, *error):
+    os.killpg(os.getpgid(0), signal.SIGINT)
+    time.sleep(0.3)
+    return ending(self, *error)
+RenderPool.__exit__ = ctrl_c_then_end
+sys.argv = ["csp-report", "build", sys.argv[1]]
+run()
+"""
+
+# The program, with a Ctrl-C as the command has ended and Python is exiting.
+CTRL_C_WHILE_EXITING = """
+import os, signal, sys, time
+from csp_report.entry import run
+sys.argv = ["csp-report", "validate", sys.argv[1]]
+try:
+    run()
+finally:
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.3)
+"""
+
+
+def test_a_ctrl_c_once_the_packs_are_written_does_not_say_nothing_was_written(
+        tmp_path: Path) -> None:
+    """The packs are in place: the build's work is done, and it says what it wrote (it used
+    to say "Interrupted: nothing was written" with exit 130 over the new packs)."""
+    root = tmp_path / "project"
+    shutil.copytree(SMALL / "data", root / "data")
+    process = subprocess.run(python_as_from_a_terminal("-c", CTRL_C_WHILE_ENDING_WORKERS,
+                                                       str(root)),
+                             capture_output=True, text=True, timeout=120,
+                             start_new_session=True)
+    assert (process.returncode, process.stderr) == (0, "")
+    written = sorted(p.name for p in (root / "output").iterdir())
+    assert written == ["activity-2017-18-Q1.docx", "activity-2017-18-Q1.pdf",
+                       "tracker-2016-17-Q1.docx", "tracker-2016-17-Q1.pdf"]
+    assert process.stdout == "".join(f"wrote {root / 'output' / name}\n" for name in
+                                     ["activity-2017-18-Q1.pdf", "activity-2017-18-Q1.docx",
+                                      "tracker-2016-17-Q1.pdf", "tracker-2016-17-Q1.docx"])
+
+
+def test_a_ctrl_c_as_the_program_exits_leaves_the_command_s_exit_code(tmp_path: Path) -> None:
+    """It used to end the process by the signal, with no word, in place of exit 0 (Python's
+    exit puts Ctrl-C back to the system's default before it is done)."""
+    root = tmp_path / "project"
+    shutil.copytree(SMALL / "data", root / "data")
+    process = subprocess.run(python_as_from_a_terminal("-c", CTRL_C_WHILE_EXITING, str(root)),
+                             capture_output=True, text=True, timeout=60)
+    assert (process.returncode, process.stderr) == (0, "")
+    assert process.stdout == "OK: 3 measures across 2 packs, 2 periods\n"

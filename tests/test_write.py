@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
 
 from csp_report.errors import BuildError
-from csp_report.write import write_all
+from csp_report.write import final_once_written, write_all
 
 
 def test_writes_every_file(tmp_path: Path) -> None:
@@ -127,3 +128,45 @@ def test_a_successful_write_leaves_no_hidden_file(tmp_path: Path) -> None:
     write_all(_new_outputs(tmp_path))
     assert _snapshot(tmp_path) == {"a.pdf": b"new A", "a.docx": b"new a", "b.pdf": b"new B",
                                    "b.docx": b"new b"}
+
+
+def test_once_the_program_s_files_are_in_place_ctrl_c_is_ignored(tmp_path: Path) -> None:
+    """Within final_once_written (the program's commands), the write that puts the files in
+    place ends Ctrl-C's say; a library caller's write leaves its handler as it was."""
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        write_all({tmp_path / "library.pdf": b"a"})
+        assert signal.getsignal(signal.SIGINT) is before
+        with final_once_written():
+            assert signal.getsignal(signal.SIGINT) is before  # heard until the files are in
+            write_all({tmp_path / "program.pdf": b"b"})
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert (tmp_path / "program.pdf").read_bytes() == b"b"
+
+
+def test_a_ctrl_c_during_the_renames_still_puts_everything_back_in_the_program(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Ctrl-C is held while renaming, and acted on (not ignored) when it came before the
+    last rename: the files are not yet the command's finished work."""
+    (tmp_path / "a.pdf").write_bytes(b"old a")
+    real_replace = os.replace
+    calls = []
+
+    def replace_then_ctrl_c(source: str, target: str) -> None:
+        real_replace(source, target)
+        calls.append(target)
+        if len(calls) == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(os, "replace", replace_then_ctrl_c)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)  # as from a terminal
+    try:
+        with final_once_written(), pytest.raises(KeyboardInterrupt):
+            write_all({tmp_path / "a.pdf": b"new a", tmp_path / "b.pdf": b"new b"})
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert (tmp_path / "a.pdf").read_bytes() == b"old a"
+    assert not (tmp_path / "b.pdf").exists()
