@@ -11,6 +11,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from .errors import BuildError
 
@@ -91,24 +92,43 @@ def _keep_copy(target: Path) -> Path | None:
     return backup
 
 
+class _Held:
+    """The signals that arrived while held, and what each is to be handled by afterwards."""
+
+    def __init__(self) -> None:
+        self.arrived: list[int] = []
+        self.then: dict[int, Any] = {}
+
+    def note(self, number: int, _frame: object) -> None:
+        self.arrived.append(number)
+
+
 @contextlib.contextmanager
-def _signals_held() -> Iterator[list[int]]:
-    """Hold back Ctrl-C and termination while files are renamed; yields the list of signals
-    that arrived meanwhile (filled in before the block's end is left)."""
-    arrived: list[int] = []
+def _signals_held() -> Iterator[_Held]:
+    """Hold back Ctrl-C and termination while files are renamed: one arriving meanwhile is
+    noted, and acted on as it would have been once the block is left.
+
+    Python handles every signal in the main thread, whichever thread the system gave it to,
+    so blocking signals in the main thread alone (as this did) holds nothing back once other
+    threads exist (the render pool's), and a Ctrl-C then landed between a rename and the note
+    of what it replaced. The handlers themselves are swapped instead.
+    """
+    held = _Held()
     if threading.current_thread() is not threading.main_thread():
-        yield arrived
+        yield held
         return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    for number in _HELD:
+        handler = signal.getsignal(number)
+        if handler not in (signal.SIG_IGN, None):  # None: set outside Python, left alone
+            held.then[number] = handler
+            signal.signal(number, held.note)
     try:
-        yield arrived
+        yield held
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)  # a held signal is delivered here
-
-
-def _pending() -> bool:
-    return threading.current_thread() is threading.main_thread() and \
-        bool(signal.sigpending() & _HELD)
+        for held_back, handler in held.then.items():
+            signal.signal(held_back, handler)
+        for arrived in dict.fromkeys(held.arrived):  # each as its own handler would have
+            signal.raise_signal(arrived)
 
 
 def write_all(outputs: dict[Path, bytes]) -> list[Path]:
@@ -135,7 +155,7 @@ def write_all(outputs: dict[Path, bytes]) -> list[Path]:
                 stream.flush()
                 os.fsync(stream.fileno())
             os.chmod(name, 0o644)
-        with _signals_held():
+        with _signals_held() as held:
             try:
                 for temporary, target in staged:
                     backup = _keep_copy(target)
@@ -143,12 +163,11 @@ def write_all(outputs: dict[Path, bytes]) -> list[Path]:
                         backups.append(backup)
                     os.replace(temporary, target)
                     done.append((target, backup))
-                if _pending():
+                if held.arrived:
                     raise KeyboardInterrupt
-                if getattr(_final, "on", False) and \
-                        threading.current_thread() is threading.main_thread():
+                if getattr(_final, "on", False) and signal.SIGINT in held.then:
                     # Still held: a Ctrl-C arriving from here on is dropped, never acted on.
-                    signal.signal(signal.SIGINT, signal.SIG_IGN)
+                    held.then[signal.SIGINT] = signal.SIG_IGN
             except BaseException:
                 _put_back(done)
                 raise

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -162,6 +165,10 @@ def test_a_ctrl_c_during_the_renames_still_puts_everything_back_in_the_program(
 
     monkeypatch.setattr(os, "replace", replace_then_ctrl_c)
     before = signal.signal(signal.SIGINT, signal.default_int_handler)  # as from a terminal
+    # Another thread, as a build has (the render pool's): the system hands it the Ctrl-C the
+    # main thread holds back, and Python acts on it in the main thread all the same.
+    other = threading.Thread(target=threading.Event().wait, args=(5,), daemon=True)
+    other.start()
     try:
         with final_once_written(), pytest.raises(KeyboardInterrupt):
             write_all({tmp_path / "a.pdf": b"new a", tmp_path / "b.pdf": b"new b"})
@@ -170,3 +177,30 @@ def test_a_ctrl_c_during_the_renames_still_puts_everything_back_in_the_program(
         signal.signal(signal.SIGINT, before)
     assert (tmp_path / "a.pdf").read_bytes() == b"old a"
     assert not (tmp_path / "b.pdf").exists()
+
+
+# A termination during the renames, in a program with a second thread running.
+TERMINATED_WHILE_RENAMING = """
+import os, signal, sys, threading
+from pathlib import Path
+from csp_report.write import write_all
+folder = Path(sys.argv[1])
+threading.Thread(target=threading.Event().wait, args=(30,), daemon=True).start()
+real_replace = os.replace
+def replace_then_terminated(source, target):
+    real_replace(source, target)
+    os.kill(os.getpid(), signal.SIGTERM)
+os.replace = replace_then_terminated
+write_all({folder / "a.pdf": b"new a", folder / "b.pdf": b"new b"})
+print("not reached")
+"""
+
+
+def test_a_termination_during_the_renames_puts_everything_back_then_ends_the_program(
+        tmp_path: Path) -> None:
+    (tmp_path / "a.pdf").write_bytes(b"old a")
+    process = subprocess.run([sys.executable, "-c", TERMINATED_WHILE_RENAMING, str(tmp_path)],
+                             capture_output=True, text=True, timeout=60)
+    assert (process.returncode, process.stdout, process.stderr) == (-signal.SIGTERM, "", "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf"]  # no temporary file left
+    assert (tmp_path / "a.pdf").read_bytes() == b"old a"

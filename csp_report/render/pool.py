@@ -84,19 +84,21 @@ class RenderPool:
             # Ctrl-C is held back while forking, so that it never lands in a half-made worker
             # (which would print it); it is acted on here once the workers exist.
             context = multiprocessing.get_context("fork")
+            # (Blocked in this thread only: with other threads about, Python may still act
+            # on a Ctrl-C here, in this thread, so it may come while forking as well.)
             held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
-                self.executor = ProcessPoolExecutor(self.workers, mp_context=context,
-                                                    initializer=die_with_parent,
-                                                    initargs=(os.getpid(),))
-                for _ in range(self.workers):
-                    self.executor.submit(_warm_up)
-            finally:
                 try:
+                    self.executor = ProcessPoolExecutor(self.workers, mp_context=context,
+                                                        initializer=die_with_parent,
+                                                        initargs=(os.getpid(),))
+                    for _ in range(self.workers):
+                        self.executor.submit(_warm_up)
+                finally:
                     signal.pthread_sigmask(signal.SIG_SETMASK, held)
-                except KeyboardInterrupt:
-                    self.stop_workers()
-                    raise
+            except KeyboardInterrupt:
+                self.stop_workers()
+                raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
