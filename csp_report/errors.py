@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +42,27 @@ class InvalidProject(CspReportError):
         self.problems = sorted(set(problems))
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
-        super().__init__(f"{count} {noun} found:\n" + "\n".join(str(p) for p in self.problems))
+        super().__init__(f"{count:,} {noun} found:\n" + "\n".join(listed(self.problems)))
+
+
+# A file that is not the data it should be (a stray export, a file of a hundred thousand
+# keys) would print a line for each of its problems, megabytes of them; past this many in
+# one file, the rest are counted, not listed.
+LISTED_PER_FILE = 100
+
+
+def listed(problems: list[Problem]) -> list[str]:
+    """The (sorted) problems as printed: at most LISTED_PER_FILE of each file, then a line
+    saying how many more that file has."""
+    lines = []
+    for file, in_file in itertools.groupby(problems, key=lambda problem: problem.file):
+        those = list(in_file)
+        lines += [str(problem) for problem in those[:LISTED_PER_FILE]]
+        if len(those) > LISTED_PER_FILE:
+            more = len(those) - LISTED_PER_FILE
+            lines.append(f"{file}: and {more:,} more problem{'s' if more != 1 else ''} in this "
+                         f"file (the first {LISTED_PER_FILE} are listed)")
+    return lines
 
 
 class UsageError(CspReportError):

@@ -41,7 +41,7 @@ from urllib.parse import unquote, urlsplit
 from watchfiles import Change, watch
 
 from .build import Prepared, Target, choose_targets, draw_web, prepare
-from .errors import CspReportError, InvalidProject, ProjectNotFound, UsageError
+from .errors import CspReportError, InvalidProject, ProjectNotFound, UsageError, listed
 from .model.project import Project
 from .render.resources import resolve_resource
 
@@ -146,9 +146,10 @@ def page_paths(target: Target) -> tuple[str, str]:
 
 
 def problem_lines(err: BaseException) -> list[str]:
-    """The problems as the CLI prints them: one `file:line: field: message` per problem."""
+    """The problems as the CLI prints them: one `file:line: field: message` per problem
+    (at most errors.LISTED_PER_FILE of one file)."""
     if isinstance(err, InvalidProject):
-        return [str(problem) for problem in err.problems]
+        return listed(err.problems)
     return str(err).splitlines() or [type(err).__name__]
 
 

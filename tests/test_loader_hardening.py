@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from csp_report import loader
 from csp_report.cli import main
-from csp_report.errors import Problem
+from csp_report.errors import Problem, listed
 from csp_report.loader import Document, load_project, parse_yaml
 
 MEASURE = 'ref: "9.1"\nsection: violence\ntitle: x\nowner: police\nunit: count\ngood: lower\n'
@@ -184,3 +184,32 @@ def _small(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     shutil.copytree(Path(__file__).parent / "fixtures/small/data", root / "data")
     return root
+
+
+# 4. A file of nothing but problems ------------------------------------------------------------
+
+def test_a_file_of_many_problems_lists_a_hundred_then_counts_the_rest(tmp_path: Path) -> None:
+    """A hundred thousand unknown keys printed 8 MB, a line each."""
+    root = _small(tmp_path)
+    measure = root / "data/measures/activity/1.1-meetings.yaml"
+    text = measure.read_text(encoding="utf-8")
+    first = len(text.splitlines()) + 1
+    measure.write_text(text + "".join(f"k{i:04}: 1\n" for i in range(1_234)), encoding="utf-8")
+    other = root / "data/measures/tracker/9.1-odd.yaml"
+    other.write_text(MEASURE + "k: 1\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(root)])
+    assert result.exit_code == 1, result.output
+    name = "data/measures/activity/1.1-meetings.yaml"
+    assert result.output.splitlines() == [
+        "Error: 1,235 problems found:",
+        *(f"{name}:{first + i}: k{i:04}: unknown field 'k{i:04}'" for i in range(100)),
+        f"{name}: and 1,134 more problems in this file (the first 100 are listed)",
+        "data/measures/tracker/9.1-odd.yaml:7: k: unknown field 'k'",
+    ]
+
+
+def test_a_hundred_problems_in_a_file_are_all_listed() -> None:
+    problems = [Problem("a.yaml", line, "k", "wrong") for line in range(1, 102)]
+    assert listed(problems[:100]) == [f"a.yaml:{line}: k: wrong" for line in range(1, 101)]
+    assert listed(problems)[100:] == ["a.yaml: and 1 more problem in this file (the first 100 "
+                                      "are listed)"]
