@@ -10,7 +10,7 @@ import re
 import time
 import traceback
 import types
-from collections.abc import Callable, ItemsView, KeysView, Mapping, ValuesView
+from collections.abc import Callable, ItemsView, Iterable, KeysView, Mapping, ValuesView
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -575,6 +575,17 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset(["*", "**", "+", "%"])
     code_generator_class = _BoundedCodeGenerator
+
+    @staticmethod
+    def concat(pieces: Iterable[str]) -> str:
+        """Jinja's join of what a `{% set %}` or `{% filter %}` block, a macro or a call
+        collected (and of a whole `render()`), bounded as render_bounded bounds what a
+        template writes: a block doubling itself in a loop is stopped at MAX_OUTPUT_CHARS."""
+        collected = pieces if isinstance(pieces, list) else list(pieces)
+        if sum(map(len, collected)) > MAX_OUTPUT_CHARS:
+            raise SecurityError(f"a template block may not collect more than "
+                                f"{MAX_OUTPUT_CHARS:,} characters (does it loop too long?)")
+        return "".join(collected)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -302,3 +302,40 @@ def test_chart_data_as_json_is_not_refused() -> None:
     points = [{"label": "Q1 22/23", "value": 12.5}] * 1_500
     assert len(env.from_string("{{ data|tojson }}").render(data=list(range(3_000)))) == 16_890
     assert len(env.from_string("{{ data|tojson }}").render(data=points)) == 57_000
+
+
+DOUBLING = [
+    # A macro whose text doubles at each level: 2**40 characters from 40 calls.
+    "{% macro d(n) %}{% if n %}{% set h = d(n - 1) %}{{ h }}{{ h }}{% else %}x{% endif %}"
+    "{% endmacro %}{{ d(40) }}",
+    # The same through a {% set %} block, and a {% filter %} block.
+    "{% macro d(n) %}{% if n %}{% set h %}{{ d(n - 1) }}{% endset %}{{ h }}{{ h }}"
+    "{% else %}x{% endif %}{% endmacro %}{{ d(40) }}",
+    "{% macro d(n) %}{% if n %}{% set h = d(n - 1) %}{% filter lower %}{{ h }}{{ h }}"
+    "{% endfilter %}{% else %}x{% endif %}{% endmacro %}{{ d(40) }}",
+]
+
+
+@pytest.mark.parametrize("source", DOUBLING)
+def test_what_a_block_or_macro_collects_is_bounded_too(
+        source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """They collect their text apart from what the template writes, so the count as it writes
+    never saw them: only the memory limit stopped them, as 'out of memory'."""
+    from csp_report import templating
+
+    monkeypatch.setattr(templating, "MAX_OUTPUT_CHARS", 1_000)
+    template = _environment(NOWHERE, True).from_string(source)
+    with pytest.raises(SecurityError, match="^a template block may not collect more than "
+                                            "1,000 characters \\(does it loop too long\\?\\)$"):
+        templating.render_bounded(template)
+
+
+def test_blocks_and_macros_under_the_bound_collect_as_before() -> None:
+    env = _environment(NOWHERE, True)
+    source = ("{% macro cell(v) %}<td>{{ v }}</td>{% endmacro %}"
+              "{% set row %}{% for v in values %}{{ cell(v) }}{% endfor %}{% endset %}"
+              "{% filter upper %}<tr>{{ row }}</tr>{% endfilter %}")
+    from csp_report.templating import render_bounded
+
+    assert render_bounded(env.from_string(source), values=["a<", "b"]) == \
+        "<TR><TD>A&LT;</TD><TD>B</TD></TR>"
