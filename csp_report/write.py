@@ -11,6 +11,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from .errors import BuildError
@@ -19,25 +20,48 @@ from .errors import BuildError
 # acted on once the output folder is whole again (all old, as the build was interrupted).
 _HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
-# Whether a write that puts its files in place also ends Ctrl-C's say (see final_once_written).
-_final = threading.local()
+class _Program:
+    """What final_once_written tells write_all (in the main thread, where signals are handled):
+    whether the program is running, and whether it has heard a Ctrl-C."""
+
+    on = False
+    heard = False
 
 
 @contextlib.contextmanager
 def final_once_written() -> Iterator[None]:
-    """Within it, once write_all has put its files in place, Ctrl-C is ignored from then on.
+    """Within it, a Ctrl-C heard at any time before write_all puts its files in place stops
+    that write, and once they are in place, Ctrl-C is ignored from then on.
 
-    For the program, not the library: once the files are in place a command's work is done,
-    and what is left (ending the render workers, listing what was written, Python's own exit)
-    is tidying. A Ctrl-C heard then would have the command say that nothing was written, or
-    end it mid-exit with no word at all, when in fact its files had all been written.
+    For the program, not the library. A Ctrl-C is remembered as well as raised, because a
+    library may swallow the KeyboardInterrupt: lxml's module set-up does, when it comes while
+    python-docx is first imported, and the build then went on to write every pack. And once
+    the files are in place a command's work is done, and what is left (ending the render
+    workers, listing what was written, Python's own exit) is tidying: a Ctrl-C heard then
+    would have the command say that nothing was written, or end it mid-exit with no word at
+    all, when in fact its files had all been written.
     """
-    before = getattr(_final, "on", False)
-    _final.on = True
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def remembered(number: int, frame: FrameType | None) -> Any:
+        _Program.heard = True
+        if callable(previous):
+            return previous(number, frame)
+        return None
+
+    was = _Program.on, _Program.heard
+    _Program.on, _Program.heard = True, False
+    if callable(previous):
+        signal.signal(signal.SIGINT, remembered)
     try:
         yield
     finally:
-        _final.on = before
+        _Program.on, _Program.heard = was
+        if signal.getsignal(signal.SIGINT) is remembered:  # not ignored since: put it back
+            signal.signal(signal.SIGINT, previous)
 
 
 def _alive(pid: int) -> bool:
@@ -163,9 +187,9 @@ def write_all(outputs: dict[Path, bytes]) -> list[Path]:
                         backups.append(backup)
                     os.replace(temporary, target)
                     done.append((target, backup))
-                if held.arrived:
+                if held.arrived or (_Program.heard and signal.SIGINT in held.then):
                     raise KeyboardInterrupt
-                if getattr(_final, "on", False) and signal.SIGINT in held.then:
+                if _Program.on and signal.SIGINT in held.then:
                     # Still held: a Ctrl-C arriving from here on is dropped, never acted on.
                     held.then[signal.SIGINT] = signal.SIG_IGN
             except BaseException:

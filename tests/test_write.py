@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -136,17 +137,39 @@ def test_a_successful_write_leaves_no_hidden_file(tmp_path: Path) -> None:
 def test_once_the_program_s_files_are_in_place_ctrl_c_is_ignored(tmp_path: Path) -> None:
     """Within final_once_written (the program's commands), the write that puts the files in
     place ends Ctrl-C's say; a library caller's write leaves its handler as it was."""
-    before = signal.getsignal(signal.SIGINT)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)  # as from a terminal
     try:
         write_all({tmp_path / "library.pdf": b"a"})
-        assert signal.getsignal(signal.SIGINT) is before
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        # Heard until the files are in place:
+        with final_once_written(), pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
         with final_once_written():
-            assert signal.getsignal(signal.SIGINT) is before  # heard until the files are in
             write_all({tmp_path / "program.pdf": b"b"})
             assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # for good: the program ends
     finally:
         signal.signal(signal.SIGINT, before)
     assert (tmp_path / "program.pdf").read_bytes() == b"b"
+
+
+def test_a_ctrl_c_a_library_swallowed_still_stops_the_program_s_write(tmp_path: Path) -> None:
+    """lxml's set-up swallowed the KeyboardInterrupt of a Ctrl-C that came while python-docx
+    was first imported, and the build went on to write every pack."""
+    (tmp_path / "a.pdf").write_bytes(b"old a")
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with final_once_written():
+            with contextlib.suppress(KeyboardInterrupt):  # as lxml's module set-up does
+                signal.raise_signal(signal.SIGINT)
+            with pytest.raises(KeyboardInterrupt):
+                write_all({tmp_path / "a.pdf": b"new a", tmp_path / "b.pdf": b"new b"})
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+        write_all({tmp_path / "c.pdf": b"c"})  # a library caller's write, later, is not stopped
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "c.pdf"]
+    assert (tmp_path / "a.pdf").read_bytes() == b"old a"
 
 
 def test_a_ctrl_c_during_the_renames_still_puts_everything_back_in_the_program(
