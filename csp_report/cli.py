@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ import click
 from . import __version__
 from .errors import CspReportError, PreviewError, shown
 from .formats import DEFAULT_FORMATS, FORMATS
+from .interrupts import INTERRUPTED, ignore_from_now, interrupted_by
 
 # The library (pydantic models, Jinja, WeasyPrint) is imported inside each command, so that
 # `csp-report --help` answers at once.
@@ -61,18 +62,50 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-INTERRUPTED = "Interrupted: nothing was written; output/ is as it was."
-
-
 class _Commands(click.Group):
-    """The command group: Ctrl-C ends any command with one line and exit code 130."""
+    """The command group: Ctrl-C ends any command with one line and exit code 130 (click
+    itself would say "Aborted!" with exit code 1)."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        """click's own, with its errors shown as click shows them, except that a Ctrl-C
+        as the command starts or ends is ours too (click would say "Aborted!", exit 1)."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.ClickException as err:
+            err.show()
+            sys.exit(err.exit_code)
+        except (click.Abort, EOFError, KeyboardInterrupt) as err:
+            if not interrupted_by(err):  # end of input at a prompt (there is none)
+                echo("Aborted!", err=True)
+                sys.exit(1)
+            echo(INTERRUPTED, err=True)
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except KeyboardInterrupt:  # as the command line is read: before click's blank line
+            echo(INTERRUPTED, err=True)
+            sys.exit(130)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except Exception as err:  # a Ctrl-C a library turned into another error
+            if not interrupted_by(err):
+                raise
         except KeyboardInterrupt:
-            echo(INTERRUPTED, err=True)
-            ctx.exit(130)
+            pass
+        finally:
+            ignore_from_now()  # the command has ended (in the program only)
+        echo(INTERRUPTED, err=True)
+        ctx.exit(130)
 
 
 @click.group(cls=_Commands, context_settings=CONTEXT)

@@ -7,22 +7,24 @@ from __future__ import annotations
 import signal
 import sys
 
+from .interrupts import INTERRUPTED, interrupted_by, program_interrupts
+
 
 def run() -> None:
-    try:
-        from .cli import INTERRUPTED, main
-        from .write import final_once_written
-    except KeyboardInterrupt:
-        sys.stderr.write("Interrupted: nothing was written; output/ is as it was.\n")
-        raise SystemExit(130) from None
-    try:
-        with final_once_written():
+    with program_interrupts():
+        try:
+            from .cli import main
+
             main()
-    except KeyboardInterrupt:  # between click's own steps, outside any command
-        sys.stderr.write(INTERRUPTED + "\n")
-        raise SystemExit(130) from None
-    finally:
-        # The command has said how it ended. Python's exit puts Ctrl-C back to the system's
-        # default, which would end the process mid-exit (by the signal, with no word) instead
-        # of with the code the command chose; an ignored Ctrl-C is left ignored.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except SystemExit:
+            raise
+        except BaseException as err:  # while importing, or between click's own steps
+            if not interrupted_by(err):
+                raise
+            sys.stderr.write(INTERRUPTED + "\n")
+            raise SystemExit(130) from None
+        finally:
+            # The command has said how it ended. Python's exit puts Ctrl-C back to the
+            # system's default, which would end the process mid-exit (by the signal, with no
+            # word) instead of with the code the command chose; an ignored one stays ignored.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import io
 import os
 import re
 import time
@@ -19,6 +18,7 @@ import jinja2
 import markupsafe
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
+from jinja2.environment import TemplateModule
 from jinja2.exceptions import SecurityError
 from jinja2.filters import make_attrgetter
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter
@@ -566,6 +566,16 @@ class _BoundedCodeGenerator(CodeGenerator):
         self.write("))")
 
 
+class _BoundedTemplate(jinja2.Template):
+    """A template whose body, when another imports it (`{% import %}`, `{% from %}`), is
+    counted as it writes too: Jinja collects that body whole, apart from what is drawn."""
+
+    def make_module(self, vars: dict[str, Any] | None = None, shared: bool = False,
+                    locals: Mapping[str, Any] | None = None) -> TemplateModule:
+        context = self.new_context(vars, shared, locals)
+        return TemplateModule(self, context, _counted(self.name, self.root_render_func(context)))
+
+
 class _BoundedSandbox(ImmutableSandboxedEnvironment):
     """The sandbox, with everything a template can call bounded so that it cannot make a huge
     text, list or number: `*`, `**`, `+`, `%` and `~`, the filters that can make a long text
@@ -575,6 +585,7 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset(["*", "**", "+", "%"])
     code_generator_class = _BoundedCodeGenerator
+    template_class = _BoundedTemplate
 
     @staticmethod
     def concat(pieces: Iterable[str]) -> str:
@@ -713,14 +724,19 @@ MAX_OUTPUT_CHARS = 50_000_000
 def render_bounded(template: jinja2.Template, **context: Any) -> str:
     """`template.render(**context)`, stopped with a SecurityError naming the template once it
     has written over MAX_OUTPUT_CHARS characters."""
-    out, total = io.StringIO(), 0
-    for piece in template.generate(**context):
+    return "".join(_counted(template.name, template.generate(**context)))
+
+
+def _counted(name: str | None, pieces: Iterable[str]) -> list[str]:
+    """The pieces a template writes, stopped once they come to over MAX_OUTPUT_CHARS."""
+    collected, total = [], 0
+    for piece in pieces:
         total += len(piece)
         if total > MAX_OUTPUT_CHARS:
-            raise SecurityError(f"{template.name}: a template may not write more than "
+            raise SecurityError(f"{name}: a template may not write more than "
                                 f"{MAX_OUTPUT_CHARS:,} characters (does it loop too long?)")
-        out.write(piece)
-    return out.getvalue()
+        collected.append(piece)
+    return collected
 
 
 # What a template's own expressions can raise besides Jinja's errors: 1/0, "%s"|format,

@@ -2,66 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
+from . import interrupts
 from .errors import BuildError
-
-# Signals held back while the finished files are renamed into place: one arriving then is
-# acted on once the output folder is whole again (all old, as the build was interrupted).
-_HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
-
-class _Program:
-    """What final_once_written tells write_all (in the main thread, where signals are handled):
-    whether the program is running, and whether it has heard a Ctrl-C."""
-
-    on = False
-    heard = False
-
-
-@contextlib.contextmanager
-def final_once_written() -> Iterator[None]:
-    """Within it, a Ctrl-C heard at any time before write_all puts its files in place stops
-    that write, and once they are in place, Ctrl-C is ignored from then on.
-
-    For the program, not the library. A Ctrl-C is remembered as well as raised, because a
-    library may swallow the KeyboardInterrupt: lxml's module set-up does, when it comes while
-    python-docx is first imported, and the build then went on to write every pack. And once
-    the files are in place a command's work is done, and what is left (ending the render
-    workers, listing what was written, Python's own exit) is tidying: a Ctrl-C heard then
-    would have the command say that nothing was written, or end it mid-exit with no word at
-    all, when in fact its files had all been written.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGINT)
-
-    def remembered(number: int, frame: FrameType | None) -> Any:
-        _Program.heard = True
-        if callable(previous):
-            return previous(number, frame)
-        return None
-
-    was = _Program.on, _Program.heard
-    _Program.on, _Program.heard = True, False
-    if callable(previous):
-        signal.signal(signal.SIGINT, remembered)
-    try:
-        yield
-    finally:
-        _Program.on, _Program.heard = was
-        if signal.getsignal(signal.SIGINT) is remembered:  # not ignored since: put it back
-            signal.signal(signal.SIGINT, previous)
 
 
 def _alive(pid: int) -> bool:
@@ -117,42 +69,59 @@ def _keep_copy(target: Path) -> Path | None:
 
 
 class _Held:
-    """The signals that arrived while held, and what each is to be handled by afterwards."""
+    """Ctrl-C and termination held back while files are renamed into place: each arriving
+    meanwhile is noted, and acted on at a moment when the old files can still be put back
+    (act) or once the temporary files are gone (release).
+
+    The handlers themselves are swapped: Python handles every signal in the main thread,
+    whichever thread the system gave it to, so blocking signals in the main thread alone (as
+    this once did) held nothing back once other threads existed (the render pool's), and a
+    Ctrl-C landed between a rename and the note of what it replaced.
+    """
+
+    # Ctrl-C first when swapping and last when putting back: while its handler is the note,
+    # no Ctrl-C can break off the swapping of the others.
+    ORDER = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
     def __init__(self) -> None:
         self.arrived: list[int] = []
-        self.then: dict[int, Any] = {}
+        self.then: dict[int, Any] = {}   # what each swapped signal is handled by afterwards
+        self.ending: list[int] = []      # arrived signals whose action is the system's: ending
 
     def note(self, number: int, _frame: object) -> None:
         self.arrived.append(number)
 
+    def start(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return  # signals are not this thread's to handle
+        for number in self.ORDER:
+            handler = signal.getsignal(number)
+            if handler not in (signal.SIG_IGN, None):  # None: set outside Python, left alone
+                self.then[number] = handler
+                signal.signal(number, self.note)
 
-@contextlib.contextmanager
-def _signals_held() -> Iterator[_Held]:
-    """Hold back Ctrl-C and termination while files are renamed: one arriving meanwhile is
-    noted, and acted on as it would have been once the block is left.
+    def act(self) -> None:
+        """Act on what arrived so far, as its own handler would: a Ctrl-C (or a handler that
+        raises) breaks off the write here, and so does a termination, which then ends the
+        program once everything is tidied (release)."""
+        if interrupts.heard() and signal.SIGINT in self.then:
+            raise KeyboardInterrupt  # a Ctrl-C heard earlier, that a library swallowed
+        arrived, self.arrived = list(dict.fromkeys(self.arrived)), []
+        self.ending += [n for n in arrived if self.then.get(n) == signal.SIG_DFL]
+        if self.ending:
+            raise KeyboardInterrupt
+        for number in arrived:
+            self.then[number](number, None)
 
-    Python handles every signal in the main thread, whichever thread the system gave it to,
-    so blocking signals in the main thread alone (as this did) holds nothing back once other
-    threads exist (the render pool's), and a Ctrl-C then landed between a rename and the note
-    of what it replaced. The handlers themselves are swapped instead.
-    """
-    held = _Held()
-    if threading.current_thread() is not threading.main_thread():
-        yield held
-        return
-    for number in _HELD:
-        handler = signal.getsignal(number)
-        if handler not in (signal.SIG_IGN, None):  # None: set outside Python, left alone
-            held.then[number] = handler
-            signal.signal(number, held.note)
-    try:
-        yield held
-    finally:
-        for held_back, handler in held.then.items():
-            signal.signal(held_back, handler)
-        for arrived in dict.fromkeys(held.arrived):  # each as its own handler would have
-            signal.raise_signal(arrived)
+    def release(self) -> None:
+        """Put each handler back, then act on what arrived since act(): the terminations
+        first, so that a Ctrl-C's KeyboardInterrupt cannot leave one unheard."""
+        for swapped in reversed(self.ORDER):
+            if swapped in self.then:
+                signal.signal(swapped, self.then[swapped])
+        pending = self.ending + [n for n in dict.fromkeys(self.arrived) if n not in self.ending]
+        for number in sorted(pending, key=lambda n: n == signal.SIGINT):
+            signal.raise_signal(number)
 
 
 def write_all(outputs: dict[Path, bytes]) -> list[Path]:
@@ -162,11 +131,14 @@ def write_all(outputs: dict[Path, bytes]) -> list[Path]:
     What each rename replaces is kept until every rename has succeeded: a failure, or an
     interruption, at any point puts every previous output back and removes the temporary
     files, so the output folder holds either the whole new build or exactly what it held.
+    (A library caller's Ctrl-C arriving after the last rename is acted on as write_all
+    returns: its files are then all new, though it hears a KeyboardInterrupt.)
     """
     check_targets(outputs)
     staged: list[tuple[Path, Path]] = []
     done: list[tuple[Path, Path | None]] = []  # (target, what it held before) once replaced
     backups: list[Path] = []
+    held = _Held()
     try:
         for target, data in outputs.items():
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -179,22 +151,21 @@ def write_all(outputs: dict[Path, bytes]) -> list[Path]:
                 stream.flush()
                 os.fsync(stream.fileno())
             os.chmod(name, 0o644)
-        with _signals_held() as held:
-            try:
-                for temporary, target in staged:
-                    backup = _keep_copy(target)
-                    if backup is not None:
-                        backups.append(backup)
-                    os.replace(temporary, target)
-                    done.append((target, backup))
-                if held.arrived or (_Program.heard and signal.SIGINT in held.then):
-                    raise KeyboardInterrupt
-                if _Program.on and signal.SIGINT in held.then:
-                    # Still held: a Ctrl-C arriving from here on is dropped, never acted on.
-                    held.then[signal.SIGINT] = signal.SIG_IGN
-            except BaseException:
-                _put_back(done)
-                raise
+        try:
+            held.start()
+            for temporary, target in staged:
+                backup = _keep_copy(target)
+                if backup is not None:
+                    backups.append(backup)
+                os.replace(temporary, target)
+                done.append((target, backup))
+            held.act()
+            if interrupts.in_program() and signal.SIGINT in held.then:
+                # The program's work is done: a Ctrl-C arriving from here on is dropped.
+                held.then[signal.SIGINT] = signal.SIG_IGN
+        except BaseException:
+            _put_back(done)
+            raise
     except OSError as err:
         raise BuildError(f"cannot write to {err.filename or 'the output folder'}: "
                          f"{err.strerror}") from None
@@ -203,6 +174,7 @@ def write_all(outputs: dict[Path, bytes]) -> list[Path]:
             temporary.unlink(missing_ok=True)
         for backup in backups:
             backup.unlink(missing_ok=True)
+        held.release()
     return [target for _, target in staged]
 
 

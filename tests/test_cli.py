@@ -80,3 +80,37 @@ def test_schemas_are_current() -> None:
         committed = (REPO / "schemas" / name).read_text(encoding="utf-8")
         assert committed == text, f"schemas/{name} is stale: run `csp-report schema`"
         assert json.loads(text)["additionalProperties"] is False
+
+
+def test_a_ctrl_c_while_the_command_line_is_read_is_one_line_and_130(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """click said "Aborted!" with exit code 1."""
+    import click
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(click.Group, "parse_args", interrupted)
+    result = CliRunner().invoke(main, ["validate", "."])
+    assert (result.exit_code, result.output) == (
+        130, "Interrupted: nothing was written; output/ is as it was.\n")
+
+
+def test_a_ctrl_c_a_library_turned_into_another_error_is_one_line_and_130(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python 3.11 turns a KeyboardInterrupt raised while a pydantic model class is made into
+    a RuntimeError, printed with its traceback."""
+    from csp_report import api
+
+    def import_interrupted(*_args: object) -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as err:
+            raise RuntimeError("Error calling __set_name__ on 'PydanticDescriptorProxy'") from err
+
+    monkeypatch.setattr(api, "open_project", import_interrupted)
+    result = CliRunner().invoke(main, ["validate", "."])
+    assert (result.exit_code, result.output) == (
+        130, "Interrupted: nothing was written; output/ is as it was.\n")
+    monkeypatch.setattr(api, "open_project", lambda *_args: 1 / 0)  # any other error is a bug
+    assert isinstance(CliRunner().invoke(main, ["validate", "."]).exception, ZeroDivisionError)

@@ -140,3 +140,37 @@ def test_waiting_for_a_free_core_sleeps_while_a_finished_pdf_is_among_those_give
     timer.join()
     assert events == ["pdf finished"]
     assert calls == [2]  # one wait, on the two running
+
+
+# A Ctrl-C acted on just after a worker started, before the executor noted it (another thread
+# exists, so holding Ctrl-C back in the main thread does not hold it back).
+CTRL_C_AS_A_WORKER_STARTS = """
+import multiprocessing, multiprocessing.process as mpp, os, signal, threading, time
+from csp_report.render.pool import RenderPool
+threading.Thread(target=threading.Event().wait, args=(60,), daemon=True).start()
+real_start, started = mpp.BaseProcess.start, []
+def start(self):
+    real_start(self)
+    started.append(self)
+    if len(started) == 2:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+mpp.BaseProcess.start = start
+try:
+    with RenderPool(4):
+        print("entered")
+except KeyboardInterrupt:
+    print("interrupted; workers left:", len(multiprocessing.active_children()), flush=True)
+"""
+
+
+def test_a_ctrl_c_as_the_workers_start_ends_every_worker_started() -> None:
+    """The worker the executor had not noted yet outlived the Ctrl-C, and Python's exit then
+    waited for it for ever."""
+    import subprocess
+    import sys
+
+    process = subprocess.run([sys.executable, "-c", CTRL_C_AS_A_WORKER_STARTS],
+                             capture_output=True, text=True, timeout=60)
+    assert (process.returncode, process.stdout) == (0, "interrupted; workers left: 0\n"), \
+        process.stderr

@@ -339,3 +339,24 @@ def test_blocks_and_macros_under_the_bound_collect_as_before() -> None:
 
     assert render_bounded(env.from_string(source), values=["a<", "b"]) == \
         "<TR><TD>A&LT;</TD><TD>B</TD></TR>"
+
+
+def test_the_body_of_an_imported_template_is_counted_as_it_writes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jinja runs an imported template's body and keeps what it writes apart from what is
+    drawn: a macro library writing a million characters as it is imported was not stopped."""
+    from csp_report import templating
+
+    monkeypatch.setattr(templating, "MAX_OUTPUT_CHARS", 1_000)
+    env = _environment(NOWHERE, True)
+    env.loader = jinja2.DictLoader({
+        "lib.html": "{% for i in range(10000) %}{{ 'y' * 100 }}{% endfor %}"
+                    "{% macro m() %}ok{% endmacro %}",
+        "fine.html": "<!-- a library of macros -->{% macro m(v) %}<b>{{ v }}</b>{% endmacro %}",
+        "main.html": "{% from 'lib.html' import m %}{{ m() }}",
+        "ordinary.html": "{% import 'fine.html' as f %}{{ f.m('<x>') }}",
+    })
+    with pytest.raises(SecurityError, match="^lib.html: a template may not write more than "
+                                            "1,000 characters"):
+        templating.render_bounded(env.get_template("main.html"))
+    assert templating.render_bounded(env.get_template("ordinary.html")) == "<b>&lt;x&gt;</b>"

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from csp_report.errors import BuildError
-from csp_report.write import final_once_written, write_all
+from csp_report.interrupts import program_interrupts
+from csp_report.write import write_all
 
 
 def test_writes_every_file(tmp_path: Path) -> None:
@@ -135,16 +136,16 @@ def test_a_successful_write_leaves_no_hidden_file(tmp_path: Path) -> None:
 
 
 def test_once_the_program_s_files_are_in_place_ctrl_c_is_ignored(tmp_path: Path) -> None:
-    """Within final_once_written (the program's commands), the write that puts the files in
+    """Within program_interrupts (the program's commands), the write that puts the files in
     place ends Ctrl-C's say; a library caller's write leaves its handler as it was."""
     before = signal.signal(signal.SIGINT, signal.default_int_handler)  # as from a terminal
     try:
         write_all({tmp_path / "library.pdf": b"a"})
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
         # Heard until the files are in place:
-        with final_once_written(), pytest.raises(KeyboardInterrupt):
+        with program_interrupts(), pytest.raises(KeyboardInterrupt):
             signal.raise_signal(signal.SIGINT)
-        with final_once_written():
+        with program_interrupts():
             write_all({tmp_path / "program.pdf": b"b"})
             assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # for good: the program ends
@@ -159,7 +160,7 @@ def test_a_ctrl_c_a_library_swallowed_still_stops_the_program_s_write(tmp_path: 
     (tmp_path / "a.pdf").write_bytes(b"old a")
     before = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        with final_once_written():
+        with program_interrupts():
             with contextlib.suppress(KeyboardInterrupt):  # as lxml's module set-up does
                 signal.raise_signal(signal.SIGINT)
             with pytest.raises(KeyboardInterrupt):
@@ -193,7 +194,7 @@ def test_a_ctrl_c_during_the_renames_still_puts_everything_back_in_the_program(
     other = threading.Thread(target=threading.Event().wait, args=(5,), daemon=True)
     other.start()
     try:
-        with final_once_written(), pytest.raises(KeyboardInterrupt):
+        with program_interrupts(), pytest.raises(KeyboardInterrupt):
             write_all({tmp_path / "a.pdf": b"new a", tmp_path / "b.pdf": b"new b"})
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     finally:
@@ -223,6 +224,119 @@ def test_a_termination_during_the_renames_puts_everything_back_then_ends_the_pro
         tmp_path: Path) -> None:
     (tmp_path / "a.pdf").write_bytes(b"old a")
     process = subprocess.run([sys.executable, "-c", TERMINATED_WHILE_RENAMING, str(tmp_path)],
+                             capture_output=True, text=True, timeout=60)
+    assert (process.returncode, process.stdout, process.stderr) == (-signal.SIGTERM, "", "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf"]  # no temporary file left
+    assert (tmp_path / "a.pdf").read_bytes() == b"old a"
+
+
+ALL = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def test_an_interrupt_while_the_handlers_are_swapped_leaves_each_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Ctrl-C acted on once Ctrl-C's own handler was swapped, but not yet termination's, left
+    the swapped one in place for good (a later SIGHUP was then silently dropped)."""
+    (tmp_path / "a.pdf").write_bytes(b"old a")
+    before = {number: signal.getsignal(number) for number in ALL}
+    real, asked = signal.getsignal, []
+
+    def getsignal(number: int) -> object:
+        asked.append(number)
+        if len(asked) == 2:  # the second signal's turn: the first one is swapped already
+            raise KeyboardInterrupt
+        return real(number)
+
+    monkeypatch.setattr(signal, "getsignal", getsignal)
+    with pytest.raises(KeyboardInterrupt):
+        write_all({tmp_path / "a.pdf": b"new a"})
+    monkeypatch.undo()
+    assert {number: signal.getsignal(number) for number in ALL} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf"]
+    assert (tmp_path / "a.pdf").read_bytes() == b"old a"
+
+
+def test_a_ctrl_c_while_the_handlers_are_put_back_is_noted_not_raised_among_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C's handler is put back last: a Ctrl-C while termination's is put back is noted,
+    and acted on once every handler is back (here, a library caller's: after the write)."""
+    before = {number: signal.getsignal(number) for number in ALL}
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    real, sent = signal.signal, []
+
+    def put(number: int, handler: object) -> object:
+        if number == signal.SIGTERM and handler == before[signal.SIGTERM] and not sent:
+            sent.append(number)
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(number, handler)
+
+    monkeypatch.setattr(signal, "signal", put)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            write_all({tmp_path / "a.pdf": b"new a"})
+    finally:
+        monkeypatch.undo()
+        signal.signal(signal.SIGINT, before[signal.SIGINT])
+    assert sent and {number: signal.getsignal(number) for number in ALL} == before
+    assert (tmp_path / "a.pdf").read_bytes() == b"new a"
+
+
+def test_a_termination_whose_handler_goes_on_leaves_the_new_files(tmp_path: Path) -> None:
+    """A service's own SIGTERM handler that only notes it: the write is not undone for it."""
+    (tmp_path / "a.pdf").write_bytes(b"old a")
+    heard: list[int] = []
+    before = signal.signal(signal.SIGTERM, lambda number, _frame: heard.append(number))
+    real_replace = os.replace
+
+    def replace_then_terminated(source: str, target: str) -> None:
+        real_replace(source, target)
+        if not heard:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(os, "replace", replace_then_terminated)
+            write_all({tmp_path / "a.pdf": b"new a", tmp_path / "b.pdf": b"new b"})
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert heard == [signal.SIGTERM]
+    assert (tmp_path / "a.pdf").read_bytes() == b"new a"
+    assert (tmp_path / "b.pdf").read_bytes() == b"new b"
+
+
+# Ctrl-C and termination both during the renames; or a termination, then a rename failing.
+BOTH_WHILE_RENAMING = """
+import errno, os, signal, sys, threading
+from pathlib import Path
+from csp_report.write import write_all
+folder, case = Path(sys.argv[1]), sys.argv[2]
+threading.Thread(target=threading.Event().wait, args=(30,), daemon=True).start()
+real_replace, calls = os.replace, []
+def replace(source, target):
+    calls.append(target)
+    if case == "rename fails" and len(calls) == 2:
+        raise OSError(errno.ENOSPC, "No space left on device", str(target))
+    real_replace(source, target)
+    if len(calls) == 1:
+        os.kill(os.getpid(), signal.SIGINT if case == "both" else signal.SIGTERM)
+        if case == "both":
+            os.kill(os.getpid(), signal.SIGTERM)
+os.replace = replace
+try:
+    write_all({folder / "a.pdf": b"new a", folder / "b.pdf": b"new b"})
+except BaseException as err:
+    print(type(err).__name__, flush=True)
+print("not reached", flush=True)
+"""
+
+
+@pytest.mark.parametrize("case", ["both", "rename fails"])
+def test_a_termination_ends_the_program_once_everything_is_put_back_and_tidied(
+        tmp_path: Path, case: str) -> None:
+    """With a Ctrl-C as well, the termination was lost behind the Ctrl-C's KeyboardInterrupt;
+    with a rename failing, it ended the program before the temporary files were removed."""
+    (tmp_path / "a.pdf").write_bytes(b"old a")
+    process = subprocess.run([sys.executable, "-c", BOTH_WHILE_RENAMING, str(tmp_path), case],
                              capture_output=True, text=True, timeout=60)
     assert (process.returncode, process.stdout, process.stderr) == (-signal.SIGTERM, "", "")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf"]  # no temporary file left

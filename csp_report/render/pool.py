@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -47,6 +47,17 @@ def die_with_parent(parent: int) -> None:
         return
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
+
+
+def _end(processes: Iterable[multiprocessing.process.BaseProcess]) -> None:
+    """Kill the worker processes and wait (at most 5 s each) until they are gone."""
+    processes = list(processes)
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.kill()
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.join(5)
 
 
 def _warm_up() -> None:
@@ -87,6 +98,7 @@ class RenderPool:
             # (Blocked in this thread only: with other threads about, Python may still act
             # on a Ctrl-C here, in this thread, so it may come while forking as well.)
             held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            others = set(multiprocessing.active_children())
             try:
                 try:
                     self.executor = ProcessPoolExecutor(self.workers, mp_context=context,
@@ -98,6 +110,9 @@ class RenderPool:
                     signal.pthread_sigmask(signal.SIG_SETMASK, held)
             except KeyboardInterrupt:
                 self.stop_workers()
+                # A worker started the moment before the executor noted it is not among its
+                # workers, and Python's exit would wait for it for ever: so end it too.
+                _end(set(multiprocessing.active_children()) - others)
                 raise
         return self
 
@@ -121,12 +136,7 @@ class RenderPool:
         processes = list((getattr(self.executor, "_processes", None) or {}).values())
         manager = getattr(self.executor, "_executor_manager_thread", None)
         self.executor.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            with contextlib.suppress(OSError, ValueError, AttributeError):
-                process.kill()
-        for process in processes:
-            with contextlib.suppress(OSError, ValueError, AttributeError):
-                process.join(5)
+        _end(processes)
         # The executor's own thread closes its wake-up pipe as it ends. Python 3.11 wakes that
         # thread at exit without a lock, and printed "OSError: Bad file descriptor" (with a
         # traceback) after our message when it closed the pipe in between: so wait for it.
