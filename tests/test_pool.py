@@ -174,3 +174,37 @@ def test_a_ctrl_c_as_the_workers_start_ends_every_worker_started() -> None:
                              capture_output=True, text=True, timeout=60)
     assert (process.returncode, process.stdout) == (0, "interrupted; workers left: 0\n"), \
         process.stderr
+
+
+# A worker ends while it is sending a result: here it sends a torn one (the length of 1,000
+# bytes, then 10 of them) and is killed waiting; a Ctrl-C kills it so, at any moment.
+TORN_RESULT = """
+import os, struct, sys, threading, time
+from csp_report.render import pool as pools
+def torn():
+    frame = sys._getframe()  # up to the worker's loop, which holds the queue of results
+    while "result_queue" not in frame.f_locals:
+        frame = frame.f_back
+    writer = frame.f_locals["result_queue"]._writer
+    os.write(writer.fileno(), struct.pack("!i", 1000) + b"x" * 10)
+    time.sleep(60)
+with pools.RenderPool(2) as pool:
+    pool.executor.submit(torn)
+    time.sleep(1)  # the executor's thread reads the length, and waits for the rest
+    manager = pool.executor._executor_manager_thread
+    started = time.monotonic()
+    pool.stop_workers()
+    print("thread ended:", not manager.is_alive(), time.monotonic() - started < 4, flush=True)
+"""
+
+
+def test_a_worker_killed_while_sending_a_result_leaves_nothing_waiting_for_ever() -> None:
+    """The executor's own thread waited for the rest of the result for ever, and Python's
+    exit waits for that thread: a build stopped by Ctrl-C hung after its message."""
+    import subprocess
+    import sys
+
+    process = subprocess.run([sys.executable, "-c", TORN_RESULT], capture_output=True,
+                             text=True, timeout=60)
+    assert (process.returncode, process.stdout) == (0, "thread ended: True True\n"), \
+        process.stderr

@@ -135,8 +135,15 @@ class RenderPool:
                 future.set_exception(BrokenProcessPool("the render workers were stopped"))
         processes = list((getattr(self.executor, "_processes", None) or {}).values())
         manager = getattr(self.executor, "_executor_manager_thread", None)
+        result_queue = getattr(self.executor, "_result_queue", None)  # shutdown() drops it
         self.executor.shutdown(wait=False, cancel_futures=True)
         _end(processes)
+        # A worker killed while it was sending a result left the executor's own thread
+        # waiting for the rest of it for ever (this process holds the pipe's writing end
+        # too), and Python's exit waits for that thread: the build hung after its message.
+        # With every worker gone, closing that end lets the thread read the end of the pipe.
+        with contextlib.suppress(OSError, AttributeError):
+            result_queue._writer.close()  # type: ignore[union-attr]
         # The executor's own thread closes its wake-up pipe as it ends. Python 3.11 wakes that
         # thread at exit without a lock, and printed "OSError: Bad file descriptor" (with a
         # traceback) after our message when it closed the pipe in between: so wait for it.
