@@ -23,6 +23,12 @@ _WORD = "|".join(sorted(WORDS, key=len, reverse=True))
 # point is before it, and is matched atomically and not followed by a digit, so the regex
 # never retries a long run of digits from each position: the lint is linear in the text.
 NUMBER = r"(?<![\d.,])(?>\d+(?:,\d{3})*(?:\.\d+)?)(?!\d)"
+# Minus signs as typed or pasted from a word processor: the hyphen-minus, the minus sign
+# (U+2212), the figure and en dashes (U+2012, U+2013, which autocorrect puts for "-"), the
+# small and full-width hyphen-minus (U+FE63, U+FF0D). Each is a minus where a number follows.
+MINUS_SIGNS = "-\u2212\u2012\u2013\ufe63\uff0d"
+SIGN = f"[+{re.escape(MINUS_SIGNS)}]"
+_AS_HYPHEN = str.maketrans(dict.fromkeys(MINUS_SIGNS, "-"))
 WORDED = rf"(?:{NUMBER}|\b(?:{_WORD})\b)"
 _CLAIMS = re.compile(
     rf"(?P<pair>(?P<value>{WORDED})%?(?:\s+[^\d\s.;]+){{0,8}}?\s+compared\s+to\s+"
@@ -32,8 +38,8 @@ _CLAIMS = re.compile(
     rf"|(?P<change>(?P<word>increase|reduction|rise|decrease|fall|drop)\s+of\s+"
     rf"(?P<amount>{WORDED}))"
     rf"|(?P<slash>(?P<slashvalue>{NUMBER})(?:\s+[^\d\s/]+){{0,6}}?\s*/"
-    rf"(?P<slashsign>[+-])(?P<slashamount>{NUMBER})(?![\d.,]*%))"
-    rf"|(?P<pct>(?:\(|equating\s+to\s+|/)(?P<pctvalue>[+-]?{NUMBER})%)",
+    rf"(?P<slashsign>{SIGN})(?P<slashamount>{NUMBER})(?![\d.,]*%))"
+    rf"|(?P<pct>(?:\(|equating\s+to\s+|/)(?P<pctvalue>{SIGN}?{NUMBER})%)",
     re.IGNORECASE,
 )
 _UP_WORDS = {"increase", "rise"}
@@ -138,14 +144,24 @@ def check_commentary(text: str, figures: list[SeriesFigures]) -> list[str]:
                 found.append(f"states '{word}' but the {current.what} change is "
                              f"{_signed_change(current)} ({_against(current)})")
         elif match["pct"] and current is not None and current.percent is not None:
-            stated_text = match["pctvalue"]
-            stated = _num(stated_text.lstrip("+"))
-            computed = _as_stated(current.percent, stated_text)
-            signed = stated_text[0] in "+-"
-            if (stated != computed) if signed else (abs(stated) != abs(computed)):
-                found.append(f"states {stated_text}% but the {current.what} change is "
-                             f"{_pct_text(computed)} ({_against(current)})")
+            finding = _pct_finding(match["pctvalue"], current)
+            if finding:
+                found.append(finding)
     return found
+
+
+def _pct_finding(stated_text: str, current: Context) -> str | None:
+    """A stated percentage change that the figures contradict: a signed one must match in
+    sign too; an unsigned one ("(17.6%)") only in size. The message quotes it as written."""
+    assert current.percent is not None
+    plain_text = stated_text.translate(_AS_HYPHEN)  # a Unicode minus counts as "-"
+    stated = _num(plain_text.lstrip("+"))
+    computed = _as_stated(current.percent, plain_text)
+    signed = plain_text[0] in "+-"
+    if (stated == computed) if signed else (abs(stated) == abs(computed)):
+        return None
+    return (f"states {stated_text}% but the {current.what} change is "
+            f"{_pct_text(computed)} ({_against(current)})")
 
 
 def check_measure(entry: MeasureEntry) -> list[Problem]:

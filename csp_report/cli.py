@@ -251,14 +251,16 @@ def schema(out: Path) -> None:
 def templates(names: tuple[str, ...], project_dir: Path) -> None:
     """Copy default templates into the project's templates/ folder to edit them; without
     NAMES, list the templates there are."""
-    from .templating import copy_default_template, default_template_names
+    from .templating import copy_default_templates, default_template_names
 
     if not names:
         for name in default_template_names():
             echo(name)
         return
-    for name in names:
-        echo(f"wrote {copy_default_template(project_dir, name)}")
+    # Every name checked before any is written, then all written together: a mistake in the
+    # last name must not leave the first ones copied.
+    for path in copy_default_templates(project_dir, names):
+        echo(f"wrote {path}")
 
 
 @main.group(context_settings=CONTEXT)

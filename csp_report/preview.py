@@ -492,6 +492,14 @@ class _Server(http.server.ThreadingHTTPServer):
             self.address_family = _family(address[0])
         super().__init__(address, handler)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away before its reply was written (a browser cancelling a
+        reload or leaving the page) is dropped without a word: only a real failure is
+        printed, with its traceback, as socketserver prints it."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
 
 def _family(host: str) -> Any:
     import socket
@@ -520,9 +528,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         host, port = self.server.preview.address
         if not _is_loopback(host):
             return True
-        named = (self.headers.get("Host") or "").strip().lower()
+        # Exactly one Host: with two, this checks one while a proxy or cache on the way may
+        # act on the other (HTTP/1.1 says a request with two is to be refused).
+        named = [value.strip().lower() for value in self.headers.get_all("Host") or []]
         allowed = {f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]", host)}
-        return named in allowed
+        return len(named) == 1 and named[0] in allowed
 
     def do_HEAD(self) -> None:  # noqa: N802 - http.server's name
         self._respond(head=True)

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from .errors import BuildError
 from .model.measure import Measure
 from .model.report import Report
-from .write import write_all
+from .write import check_targets, write_all
 
 SCHEMAS: dict[str, type[BaseModel]] = {"measure.schema.json": Measure,
                                        "report.schema.json": Report}
@@ -30,9 +30,12 @@ def write_schemas(folder: Path) -> list[Path]:
     """Write the schemas into `folder` and return their paths: both or neither, each through a
     temporary file renamed into place (a symlink in the way is refused, never written
     through; a full disk leaves the previous files whole)."""
+    outputs = {folder / name: text.encode("utf-8") for name, text in schema_texts().items()}
+    # Refused as `build --out` refuses it: a device or other file where the folder should be
+    # ("it is a file, not a folder") rather than mkdir's bare "File exists".
+    check_targets(outputs)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise BuildError(f"cannot write the schemas to {folder}: {err.strerror}") from None
-    return write_all({folder / name: text.encode("utf-8")
-                      for name, text in schema_texts().items()})
+    return write_all(outputs)

@@ -795,12 +795,43 @@ def copy_default_template(project_root: Path, name: str) -> Path:
 
     Refuses a name that is not a default template and never overwrites the project's own.
     """
-    names = default_template_names()
-    if name not in names:
-        raise UsageError(f"no default template '{name}'; the templates are: "
-                         f"{', '.join(names)}")
-    target = project_root / "templates" / name
+    return copy_default_templates(project_root, [name])[0]
+
+
+def copy_default_templates(project_root: Path, names: Iterable[str]) -> list[Path]:
+    """Copy the package's templates `names` into the project's templates/ folder: all of
+    them or, when any name is unknown (a UsageError) or any copy would go through a link or
+    replace a file of the project's (a BuildError), none of them."""
+    from .errors import BuildError  # a file in the way is a file problem (exit 1)
+    from .write import write_all
+
+    chosen = list(dict.fromkeys(names))  # a name given twice is copied once
+    _refuse_unknown_templates(chosen)
+    targets = [_template_target(project_root, name) for name in chosen]
+    existing = [target for target in targets if target.exists() or target.is_symlink()]
+    if existing:
+        raise BuildError("\n".join(f"{target} already exists: edit it, or remove it to start "
+                                   "again" for target in existing))
+    # Renamed into place together, or none: a link planted at a target after the checks
+    # above is replaced by the copy, never written through.
+    return write_all({target: (PACKAGE_TEMPLATES / name).read_bytes()
+                      for target, name in zip(targets, chosen, strict=True)})
+
+
+def _refuse_unknown_templates(names: list[str]) -> None:
+    known = default_template_names()
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        which = "template" if len(unknown) == 1 else "templates"
+        quoted = ", ".join(f"'{name}'" for name in unknown)
+        raise UsageError(f"no default {which} {quoted}; the templates are: {', '.join(known)}")
+
+
+def _template_target(project_root: Path, name: str) -> Path:
+    """Where the copy of `name` goes; refused when a folder on the way is a link (it may lead
+    outside the project) or a file."""
     folder = project_root / "templates"
+    target = folder / name
     for place in [folder, *(folder / inner for inner in
                             reversed(target.relative_to(folder).parents[:-1]))]:
         if place.is_symlink():
@@ -809,12 +840,6 @@ def copy_default_template(project_root: Path, name: str) -> Path:
                              "of the project itself")
         if place.exists() and not place.is_dir():
             raise UsageError(f"{place} is in the way: it is not a folder")
-    if target.exists() or target.is_symlink():
-        raise UsageError(f"{target} already exists: edit it, or remove it to start again")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    data = (PACKAGE_TEMPLATES / name).read_bytes()
-    with open(target, "xb") as stream:  # never through a link planted in the meantime
-        stream.write(data)
     return target
 
 

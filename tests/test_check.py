@@ -9,13 +9,15 @@ from pathlib import Path
 import pytest
 
 from csp_report.api import open_project
-from csp_report.check import check_project
+from csp_report.check import check_commentary, check_project
+from csp_report.compute.figures import SeriesFigures
 from csp_report.compute.measures import compute
 from csp_report.errors import InvalidProject
 from csp_report.layout import layout
 from csp_report.model.periods import Period
 from csp_report.sentences import Sentences
 from tests.conftest import write
+from tests.tiny import HEAD, tiny
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_ERRORS = [
@@ -101,3 +103,51 @@ def test_improvement_rule_from_the_configuration(project: Path) -> None:
     robbery = next(m for m in tracker.measures if m.entry.measure.ref == "2.3")
     # 103 against 101 missed, and worse than last year's 101: Red under this rule.
     assert robbery.rag.word == "Red"
+
+
+
+def _commentary_measure(value: int, commentary: str) -> str:
+    return HEAD + f"""\
+unit: count
+noun: offences
+good: lower
+quarters:
+  2016-17-Q1:
+    value: {value}
+    previous: 17
+    commentary: "{commentary}"
+"""
+
+
+# A minus as typed, and as a word processor or a pasted figure writes it: the minus sign,
+# the en and figure dashes, the small and full-width hyphen-minus (these two the pack's
+# fonts cannot print, so validation refuses them in a file; the lint still reads them).
+MINUSES = ["-", "\u2212", "\u2013", "\u2012", "\ufe63", "\uff0d"]
+
+
+def _figures(root: Path, value: int) -> list[SeriesFigures]:
+    project = open_project(tiny(root, _commentary_measure(value, "")))
+    return compute(project, "targets", Period.parse("2016-17-Q1")).measures[0].current.series
+
+
+@pytest.mark.parametrize("minus", MINUSES)
+def test_a_wrong_sign_is_found_whichever_minus_is_written(tmp_path: Path, minus: str) -> None:
+    """+17.6% (20 against 17) said to be a fall: only the ASCII minus was seen as one."""
+    figures = _figures(tmp_path, 20)
+    assert check_commentary(f"Crime fell ({minus}17.6%).", figures) == [
+        f"states {minus}17.6% but the quarter change is +17.6% (20 against 17)"]
+    assert check_commentary(f"20 offences /{minus}3 on last year.", figures) == [
+        f"states '{minus}3' but the quarter change is +3 (20 against 17)"]
+
+
+@pytest.mark.parametrize("minus", MINUSES)
+def test_a_fall_written_with_any_minus_is_right(tmp_path: Path, minus: str) -> None:
+    figures = _figures(tmp_path, 14)
+    assert check_commentary(f"Crime fell ({minus}17.6%), 14 offences /{minus}3.", figures) == []
+
+
+def test_check_names_the_line_of_a_sign_written_with_a_unicode_minus(tmp_path: Path) -> None:
+    root = tiny(tmp_path, _commentary_measure(20, "Crime fell (\u221217.6%)."))
+    assert [str(p) for p in check_project(open_project(root))] == [
+        "data/measures/targets/1.yaml:12: quarters.2016-17-Q1.commentary: states \u221217.6% "
+        "but the quarter change is +17.6% (20 against 17)"]

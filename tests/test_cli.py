@@ -114,3 +114,64 @@ def test_a_ctrl_c_a_library_turned_into_another_error_is_one_line_and_130(
         130, "Interrupted: nothing was written; output/ is as it was.\n")
     monkeypatch.setattr(api, "open_project", lambda *_args: 1 / 0)  # any other error is a bug
     assert isinstance(CliRunner().invoke(main, ["validate", "."]).exception, ZeroDivisionError)
+
+
+def test_schema_out_a_device_says_it_is_not_a_folder() -> None:
+    """mkdir's "File exists" said nothing of what was wrong; `build --out` says this."""
+    result = CliRunner().invoke(main, ["schema", "--out", "/dev/null"])
+    assert (result.exit_code, result.output) == (
+        1, "Error: cannot write to /dev/null: it is a file, not a folder\n")
+
+
+def _templates(project: Path, *names: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["templates", *names, "--project", str(project)])
+    return result.exit_code, result.output
+
+
+def test_templates_copies_every_name_given(tmp_path: Path) -> None:
+    from csp_report.templating import PACKAGE_TEMPLATES
+
+    names = ("pack.html", "pack.css", "sentences/bare.txt")
+    assert _templates(tmp_path, *names) == (
+        0, "".join(f"wrote {tmp_path / 'templates' / name}\n" for name in names))
+    for name in names:
+        assert (tmp_path / "templates" / name).read_bytes() == \
+            (PACKAGE_TEMPLATES / name).read_bytes()
+
+
+def test_templates_with_an_unknown_name_writes_nothing(tmp_path: Path) -> None:
+    """pack.html and pack.css were written, then the unknown name ended it (exit 2)."""
+    from csp_report.templating import default_template_names
+
+    known = ", ".join(default_template_names())
+    assert _templates(tmp_path, "pack.html", "pack.css", "nonexistent") == (
+        2, f"Error: no default template 'nonexistent'; the templates are: {known}\n")
+    assert _templates(tmp_path, "x.html", "pack.css", "y.css") == (
+        2, f"Error: no default templates 'x.html', 'y.css'; the templates are: {known}\n")
+    assert not (tmp_path / "templates").exists()
+
+
+def test_templates_with_a_name_already_there_writes_nothing_and_exits_1(
+        tmp_path: Path) -> None:
+    """pack.html was written before pack.css was found in the way (and that exited 2)."""
+    mine = tmp_path / "templates/pack.css"
+    mine.parent.mkdir()
+    mine.write_text("mine", encoding="utf-8")
+    assert _templates(tmp_path, "pack.html", "pack.css", "sentences/bare.txt") == (
+        1, f"Error: {mine} already exists: edit it, or remove it to start again\n")
+    assert sorted(p.name for p in mine.parent.rglob("*")) == ["pack.css"]
+    assert mine.read_text(encoding="utf-8") == "mine"
+
+
+def test_templates_with_a_link_on_the_way_writes_nothing(tmp_path: Path) -> None:
+    """pack.html was written before the link in the way of sentences/bare.txt was found."""
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    (project / "templates").mkdir(parents=True)
+    outside.mkdir()
+    (project / "templates/sentences").symlink_to(outside)
+    assert _templates(project, "pack.html", "sentences/bare.txt") == (
+        2, f"Error: refused to write into {project / 'templates/sentences'}: it is a link (it "
+        "may lead outside the project); the templates must be folders and files of the "
+        "project itself\n")
+    assert sorted(p.name for p in (project / "templates").iterdir()) == ["sentences"]
+    assert list(outside.iterdir()) == []

@@ -10,8 +10,11 @@ import os
 import re
 import select
 import signal
+import socket
+import struct
 import subprocess
 import threading
+import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -312,6 +315,54 @@ def test_it_listens_on_loopback_only_by_default(root: Path, preview: Preview) ->
     assert host.default == "127.0.0.1"
     status, _, _ = get(preview, "/", host="attacker.example")
     assert status == 421  # a name rebound to 127.0.0.1 by another site's page
+
+
+def test_two_host_headers_are_refused_even_when_the_first_is_this_machine(
+        preview: Preview) -> None:
+    """Only the first was checked: another name after it reached the preview."""
+    host, port = preview.address
+    for names in ([f"{host}:{port}", "attacker.example"], [f"{host}:{port}", f"{host}:{port}"]):
+        connection = http.client.HTTPConnection(host, port, timeout=WAIT)
+        try:
+            connection.putrequest("GET", "/", skip_host=True, skip_accept_encoding=True)
+            for name in names:
+                connection.putheader("Host", name)
+            connection.endheaders()
+            response = connection.getresponse()
+            assert (response.status, response.read()) == (421, b"Misdirected request\n"), names
+        finally:
+            connection.close()
+    assert get(preview, "/", host=f"{host}:{port}")[0] == 200
+
+
+def _request_then_reset(preview: Preview, path: str) -> None:
+    """Send a request and close at once with a reset (SO_LINGER 0), before the reply is read:
+    what a browser cancelling a reload does."""
+    with socket.create_connection(preview.address, timeout=WAIT) as client:
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        host, port = preview.address
+        client.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+
+
+def _requests_handled(timeout: float) -> bool:
+    """True once no request thread of the server is still running."""
+    deadline = time.monotonic() + timeout
+    while any(t.name.endswith("(process_request_thread)") for t in threading.enumerate()):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def test_a_client_that_goes_away_before_the_reply_is_dropped_silently(
+        preview: Preview, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each printed a BrokenPipeError or ConnectionResetError traceback on stderr."""
+    for _ in range(5):
+        for path in (PAGE, WEB, "/", "/fonts/LiberationSans-Regular.ttf"):
+            _request_then_reset(preview, path)
+    assert _requests_handled(WAIT)
+    assert SENTENCE in text(preview, PAGE)  # still serving
+    assert capsys.readouterr().err == ""
 
 
 def test_resources_are_served_only_from_the_templates_folders(

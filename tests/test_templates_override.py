@@ -56,7 +56,7 @@ def test_templates_command_lists_and_copies_without_overwriting(tmp_path: Path) 
                                    ).read_bytes()
     again = runner.invoke(main, ["templates", "sentences/section-heading.txt",
                                  "--project", str(root)])
-    assert again.exit_code == 2
+    assert again.exit_code == 1  # a file in the way, not a usage error
     assert f"Error: {target} already exists: edit it, or remove it to start again" in (
         again.output)
     unknown = runner.invoke(main, ["templates", "nope.html", "--project", str(root)])
