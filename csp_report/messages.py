@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -81,9 +82,15 @@ def _message(error: Any, root: type[BaseModel], loc: tuple[Any, ...]) -> str:
         return f"expected a whole number, got {value!r}"
     if kind in ("too_short", "string_too_short"):
         return "must not be empty"
+    if kind == "too_long":
+        context = error.get("ctx") or {}
+        actual = context.get("actual_length")
+        return f"at most {context.get('max_length'):,} entries" + (
+            f", not {actual:,}" if isinstance(actual, int) else "")
     message = error["msg"]
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        message = message.replace("Input should be", "must be") + f", got {value!r}"
+        shown = value if isinstance(value, Decimal) else repr(value)  # -1, not Decimal('-1')
+        message = message.replace("Input should be", "must be") + f", got {shown}"
     return message[0].lower() + message[1:] if message else kind
 
 

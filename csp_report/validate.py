@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -124,11 +125,20 @@ def _check_references(doc: Document, report: Report, pack_id: str,
                                 f"{did_you_mean(owner, report.owners)}"))
     ref = data.get("ref")
     if isinstance(ref, str):
-        first = refs.setdefault((pack_id, ref), doc.file)
+        printed = _as_printed(ref)
+        first = refs.setdefault((pack_id, printed), doc.file)
         if first != doc.file:
+            same = "" if printed == ref else f" (it prints as '{printed}')"
             problems.append(Problem(doc.file, doc.line_of(("ref",)), "ref",
-                                    f"'{ref}' is already used by {first}"))
+                                    f"'{ref}'{same} is already used by {first}"))
     return problems
+
+
+def _as_printed(ref: str) -> str:
+    """A ref as a reader sees it: '1.1 ', ' 1.1', '1.1' with a no-break or a zero-width space
+    all print as 1.1, so two of them are the same ref twice."""
+    visible = "".join(c for c in ref if unicodedata.category(c) != "Cf")
+    return " ".join(unicodedata.normalize("NFKC", visible).split())
 
 
 def _check_history(entry: MeasureEntry) -> list[Problem]:
@@ -302,6 +312,9 @@ def _check_figures(where: tuple[Any, ...], figures: Figures, unit: str, additive
     if unit == "rank" and figures.out_of is not None and figures.value is not None \
             and figures.value > figures.out_of:
         add(where + ("value",), f"rank {figures.value} is beyond out_of {figures.out_of}")
+    if figures.out_of is not None and unit != "rank":
+        add(where + ("out_of",), f"out_of is for ranks (how many places there are), not for "
+                                 f"a {unit}")
 
 
 def _check_number(path: tuple[Any, ...], number: Decimal | None, unit: str, add: Any) -> None:
@@ -311,5 +324,9 @@ def _check_number(path: tuple[Any, ...], number: Decimal | None, unit: str, add:
     if unit == "percentage" and not Decimal(0) <= number <= Decimal(100):
         add(path, f"a percentage must be between 0 and 100, got {number}; for a change or a "
                   "distance that may be negative or over 100 use unit: signed-percentage")
-    elif unit in ("count", "rank") and number < 0:
-        add(path, f"a {unit} cannot be negative, got {number}")
+    elif unit == "rank" and (number < 1 or number != number.to_integral_value()):
+        add(path, f"a rank is a whole number, 1 for first, got {number}")
+    elif unit in ("count", "rate") and number < 0:
+        add(path, f"a {unit} cannot be negative, got {number}" + (
+            "; for a change that may be negative use unit: signed-percentage"
+            if unit == "rate" else ""))

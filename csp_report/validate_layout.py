@@ -10,7 +10,14 @@ from .errors import Problem
 from .layout.theme import MIN_CONTRAST, Theme, contrast
 from .loader import REPORT_FILE, Document
 from .messages import did_you_mean
-from .model.columns import ChosenQuarters, table_columns
+from .model.columns import (
+    NAMING_KINDS,
+    ChosenQuarters,
+    Column,
+    column_width,
+    most_periods,
+    table_columns,
+)
 from .model.measure import Measure
 from .model.periods import Period
 from .model.report import FieldSpec, Pack, Report
@@ -58,6 +65,10 @@ def check_report(report: Report, doc: Document) -> list[Problem]:
         for sid, section in pack.sections.items():
             if section.columns is not None:
                 places.append((("packs", pack_id, "sections", sid, "columns"), section.columns))
+        tables = places if pack.columns is not None else \
+            [(("packs", pack_id, "layout"), list(table_columns(pack))), *places]
+        for path, columns in tables:
+            problems += _check_table(path, columns, most_periods(pack, pack.frequency), doc)
         for path, columns in places:
             for index, column in enumerate(columns):
                 where = (*path, index, "field")
@@ -71,6 +82,45 @@ def check_report(report: Report, doc: Document) -> list[Problem]:
                         REPORT_FILE, doc.line_of(where), ".".join(map(str, where)),
                         f"'{column.field}' is not a {what} declared under '{declare}'"
                         f"{did_you_mean(column.field, known)}"))
+    return problems
+
+
+# The narrowest a column may be, as a share of its table's width (a periods column counted
+# once for each period it can show). No board reads a column a few millimetres wide, and the
+# PDF renderer takes minutes to lay a long commentary out in one, line after line, page after
+# page: at 1% of the width 18,000 characters took over ten minutes, at 3% 93 s.
+MIN_TEXT_SHARE = 5  # a column of text: measure, title, detail, owner, narrative, field, chart
+MIN_SHARE = 2       # any other
+TEXT_KINDS = ("measure", "title", "detail", "owner", "narrative", "field", "chart")
+
+
+def _check_table(path: tuple[Any, ...], columns: list[Column], periods: int,
+                 doc: Document) -> list[Problem]:
+    """A table says which measure each row is, and no column of it is too narrow to read."""
+    problems: list[Problem] = []
+    declared = path[-1] == "columns"  # else the preset's columns, found at the pack's layout
+    if not any(column.kind in NAMING_KINDS for column in columns):
+        problems.append(Problem(REPORT_FILE, doc.line_of(path), ".".join(map(str, path)),
+                                "a table needs a ref, measure or title column: without one "
+                                "nothing says which measure a row is"))
+    counts = [periods if column.kind == "periods" else 1 for column in columns]
+    total = sum(column_width(c) * n for c, n in zip(columns, counts, strict=True))
+    for index, column in enumerate(columns):
+        share = 100 * column_width(column) / total
+        least = MIN_TEXT_SHARE if column.kind in TEXT_KINDS else MIN_SHARE
+        if share >= least:
+            continue
+        where = (*path, index, "width") if declared and column.width is not None else \
+            ((*path, index) if declared else path)
+        what = "each period of the periods column" if column.kind == "periods" else \
+            f"the {column.kind} column"
+        counted = f" (the periods column counts once for each of its {periods} periods)" \
+            if periods > 1 and "periods" in (c.kind for c in columns) else ""
+        problems.append(Problem(
+            REPORT_FILE, doc.line_of(where), ".".join(map(str, where)),
+            f"{what} would be {share:.1f}% of the table's width{counted}; a column of text "
+            f"needs at least {MIN_TEXT_SHARE}%, any other {MIN_SHARE}%: give it a larger "
+            "width, or the others smaller ones"))
     return problems
 
 
@@ -123,7 +173,24 @@ def check_frequency(measure: Measure, doc: Document, pack: Pack,
             problems.append(Problem(doc.file, doc.line_of(("quarters", pid)), f"quarters.{pid}",
                                     f"a {measure.frequency} measure's entries are periods like "
                                     f"{example}"))
-    return problems
+    return problems + _check_start(measure, doc, wanted)
+
+
+def _check_start(measure: Measure, doc: Document, wanted: str | None) -> list[Problem]:
+    """The measure's start is a period of its own frequency, and no entry comes before it:
+    the pack leaves periods before the start empty, so such a figure was hidden, yet rated."""
+    if measure.start is None:
+        return []
+    start = Period.parse(measure.start)
+    if wanted is not None and start.kind != wanted:
+        example = "2017-18-Q1" if wanted == "Q" else "2017-18-M04"
+        return [Problem(doc.file, doc.line_of(("start",)), "start",
+                        f"start is a period like {example}, as the measure's entries are")]
+    return [Problem(doc.file, doc.line_of(("quarters", pid)), f"quarters.{pid}",
+                    f"this period is before the measure's start ({measure.start}): remove it, "
+                    "or give an earlier start")
+            for pid in measure.quarters
+            if Period.parse(pid).kind == start.kind and Period.parse(pid) < start]
 
 
 def check_ref_shown(data: dict[str, Any], doc: Document, pack: Pack,

@@ -83,9 +83,11 @@ KINDS = {
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_column_kind_header_and_cell(tmp_path: Path, kind: str) -> None:
-    root = make_project(tmp_path, REPORT.replace("KIND", kind), {"p/robbery.yaml": MEASURE})
+    # (after a ref column: a table needs one that says which measure a row is)
+    report = REPORT.replace("[{kind: KIND}]", f"[ref, {{kind: {kind}}}]")
+    root = make_project(tmp_path, report, {"p/robbery.yaml": MEASURE})
     [table] = section_tables(document(root, "p", "2022-23-Q2"))
-    assert grid(table) == [[KINDS[kind][0]], [KINDS[kind][1]]]
+    assert grid(table) == [["Ref", KINDS[kind][0]], ["2.3", KINDS[kind][1]]]
 
 
 @pytest.mark.parametrize(("column", "header", "text"), [
@@ -100,17 +102,18 @@ def test_column_kind_header_and_cell(tmp_path: Path, kind: str) -> None:
 ])
 def test_narrative_and_declared_field_columns(tmp_path: Path, column: str, header: str,
                                               text: str) -> None:
-    report = REPORT.replace("[{kind: KIND}]", f"[{column}]")
+    report = REPORT.replace("[{kind: KIND}]", f"[ref, {column}]")
     root = make_project(tmp_path, report, {"p/robbery.yaml": MEASURE})
     [table] = section_tables(document(root, "p", "2022-23-Q2"))
-    assert grid(table) == [[header], [text]]
+    assert grid(table) == [["Ref", header], ["2.3", text]]
 
 
 def test_commentary_with_a_column_of_its_own_leaves_the_period_cell(tmp_path: Path) -> None:
-    report = REPORT.replace("[{kind: KIND}]", "[periods, {kind: narrative, field: commentary}]")
+    report = REPORT.replace("[{kind: KIND}]",
+                            "[ref, periods, {kind: narrative, field: commentary}]")
     root = make_project(tmp_path, report, {"p/robbery.yaml": MEASURE})
     [table] = section_tables(document(root, "p", "2022-23-Q2"))
-    period, commentary = table.body[0].cells
+    _, period, commentary = table.body[0].cells
     assert "Two arrests." not in period.text and "Action / response:" in period.text
     assert commentary.text.startswith("Two arrests.")
 
@@ -118,10 +121,10 @@ def test_commentary_with_a_column_of_its_own_leaves_the_period_cell(tmp_path: Pa
 def test_bullets_and_labels_are_typed_content(tmp_path: Path) -> None:
     from csp_report.layout.document import Bullets, Text
 
-    report = REPORT.replace("[{kind: KIND}]", "[periods]")
+    report = REPORT.replace("[{kind: KIND}]", "[ref, periods]")
     root = make_project(tmp_path, report, {"p/robbery.yaml": MEASURE})
     [table] = section_tables(document(root, "p", "2022-23-Q2"))
-    content = table.body[0].cells[0].paragraphs
+    content = table.body[0].cells[1].paragraphs
     assert content[1:] == (
         Text("Two arrests.", "commentary"),
         Bullets(("Town centre patrols", "Schools work"), "commentary"),
@@ -172,3 +175,67 @@ def test_only_a_row_taller_than_a_page_may_split(tmp_path: Path) -> None:
     assert [row.splittable for row in table.body] == [True, False]
     html = render_html(doc, root)
     assert html.count('<tr class="body splittable">') == 1
+
+
+def _problems(tmp_path: Path, columns: str, extra: str = "") -> list[str]:
+    from csp_report.api import open_project
+    from csp_report.errors import InvalidProject
+
+    report = REPORT.replace("[{kind: KIND}]", columns).replace("    layout: table\n",
+                                                               f"    layout: table\n{extra}")
+    root = make_project(tmp_path, report, {"p/robbery.yaml": MEASURE})
+    with pytest.raises(InvalidProject) as caught:
+        open_project(root)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_column_too_narrow_to_read_is_refused(tmp_path: Path) -> None:
+    """18,000 characters of commentary in a column 1% wide took the PDF renderer over ten
+    minutes; a table of text in one is unreadable anyway."""
+    assert _problems(tmp_path, "[{kind: title, width: 99}, {kind: narrative, field: action, "
+                               "width: 1}]") == [
+        "data/report.yaml:15: packs.p.columns.1.width: the narrative column would be 1.0% of "
+        "the table's width; a column of text needs at least 5%, any other 2%: give it a "
+        "larger width, or the others smaller ones"]
+
+
+def test_a_periods_column_counts_once_for_each_period_it_shows(tmp_path: Path) -> None:
+    problems = _problems(tmp_path, "[ref, {kind: title, width: 10}, {kind: periods, width: 40}]",
+                         "    periods: {last: 12}\n")
+    counted = "(the periods column counts once for each of its 12 periods); a column of text " \
+        "needs at least 5%, any other 2%: give it a larger width, or the others smaller ones"
+    assert problems == [
+        f"data/report.yaml:16: packs.p.columns.0: the ref column would be 1.2% of the table's "
+        f"width {counted}",
+        f"data/report.yaml:16: packs.p.columns.1.width: the title column would be 2.0% of the "
+        f"table's width {counted}"]
+
+
+@pytest.mark.parametrize(("columns", "problem"), [
+    ("[value, status]", "packs.p.columns: a table needs a ref, measure or title column: "
+                        "without one nothing says which measure a row is"),
+    ("[]", "packs.p.columns: must not be empty"),
+])
+def test_a_table_says_which_measure_each_row_is(tmp_path: Path, columns: str,
+                                                problem: str) -> None:
+    """columns: [] left a table of empty rows, and [value, status] rows of "14 Green"."""
+    assert _problems(tmp_path, columns) == [f"data/report.yaml:15: {problem}"]
+
+
+def test_a_chart_in_a_cell_narrower_than_its_padding_is_still_a_picture(tmp_path: Path) -> None:
+    """A negative picture width was python-docx's ValueError, a traceback (validation now
+    refuses a column that narrow; the Word renderer no longer depends on it)."""
+    import docx
+
+    from csp_report.layout.document import Chart
+    from csp_report.layout.theme import Theme
+    from csp_report.render.docx_charts import EMU_PER_POINT, add_chart
+
+    report = REPORT.replace("[{kind: KIND}]", "[ref, {kind: chart, periods: 2}]")
+    root = make_project(tmp_path, report, {"p/robbery.yaml": MEASURE})
+    [table] = section_tables(document(root, "p", "2022-23-Q2"))
+    [chart] = [part for part in table.body[0].cells[1].paragraphs if isinstance(part, Chart)]
+    paragraph = docx.Document().add_paragraph()
+    add_chart(paragraph, chart, Theme(), cell_width=10)  # 10 twips, less 2 paddings
+    [picture] = paragraph._p.xpath(".//wp:extent")
+    assert int(picture.get("cx")) == EMU_PER_POINT and int(picture.get("cy")) > 0

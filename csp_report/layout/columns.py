@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..compute.measures import ComputedMeasure, ComputedPack
 from ..compute.numbers import figure
-from ..model.columns import Column
+from ..model.columns import Column, column_width
 from ..model.periods import Period
 from ..model.report import Section
 from ..sentences import Sentences
@@ -42,10 +42,10 @@ class TableContext:
 
 @dataclass(frozen=True)
 class Kind:
-    """One column kind: its default header and width share, and how it draws cells."""
+    """One column kind: its default header, and how it draws cells (its default width share
+    is the model's, model.columns.DEFAULT_WIDTHS, which validation reads too)."""
 
     header: Callable[[TableContext, Column], list[str]]
-    width: int
     cells: Callable[[TableContext, Column, ComputedMeasure, int], list[Cell]]
 
 
@@ -228,35 +228,31 @@ def _chart(ctx: TableContext, col: Column, m: ComputedMeasure, row: int) -> list
 
 
 KINDS: dict[str, Kind] = {
-    "section-label": Kind(_fixed("Section"), 5, _section_label),
-    "ref": Kind(_fixed("Ref"), 6, _ref),
-    "measure": Kind(_fixed("Measure"), 30, _measure),
-    "title": Kind(_fixed("Measure"), 25, _part("title")),
-    "detail": Kind(_fixed("Detail"), 25, _part("detail")),
-    "owner": Kind(_fixed("Data owner"), 14, _owner),
-    "baseline": Kind(_fixed("Baseline"), 12, _part("baseline")),
-    "target": Kind(_fixed("Target"), 12, _target),
-    "periods": Kind(_period_headers, 20, _periods),
-    "value": Kind(_fixed("This period"), 10, _figure("value")),
-    "previous": Kind(_fixed("Same period last year"), 10, _figure("previous")),
-    "change": Kind(_fixed("Change"), 10, _figure("change")),
-    "ytd": Kind(_fixed("Year to date"), 16, _ytd),
-    "year-result": Kind(_fixed("Year result"), 16, _year_result),
-    "status": Kind(_status_header, 9, _status),
-    "travel": Kind(_fixed("Direction of travel"), 9, _travel),
-    "narrative": Kind(_narrative_header, 30, _narrative),
-    "field": Kind(_field_header, 10, _field),
-    "chart": Kind(_fixed("Trend"), 18, _chart),
+    "section-label": Kind(_fixed("Section"), _section_label),
+    "ref": Kind(_fixed("Ref"), _ref),
+    "measure": Kind(_fixed("Measure"), _measure),
+    "title": Kind(_fixed("Measure"), _part("title")),
+    "detail": Kind(_fixed("Detail"), _part("detail")),
+    "owner": Kind(_fixed("Data owner"), _owner),
+    "baseline": Kind(_fixed("Baseline"), _part("baseline")),
+    "target": Kind(_fixed("Target"), _target),
+    "periods": Kind(_period_headers, _periods),
+    "value": Kind(_fixed("This period"), _figure("value")),
+    "previous": Kind(_fixed("Same period last year"), _figure("previous")),
+    "change": Kind(_fixed("Change"), _figure("change")),
+    "ytd": Kind(_fixed("Year to date"), _ytd),
+    "year-result": Kind(_fixed("Year result"), _year_result),
+    "status": Kind(_status_header, _status),
+    "travel": Kind(_fixed("Direction of travel"), _travel),
+    "narrative": Kind(_narrative_header, _narrative),
+    "field": Kind(_field_header, _field),
+    "chart": Kind(_fixed("Trend"), _chart),
 }
 
 
 def column_headers(ctx: TableContext, column: Column) -> list[str]:
     """The header text of each table column this column makes (periods make several)."""
     return KINDS[column.kind].header(ctx, column)
-
-
-def column_width(column: Column) -> int:
-    return column.width if column.width is not None else KINDS[column.kind].width
 
 
 def row_cells(ctx: TableContext, column: Column, measure: ComputedMeasure, row: int) -> list[Cell]:

@@ -21,6 +21,15 @@ ColumnKind = Literal[
     "field",  # a field the project declares (page reference, lead member, frequency, ...)
     "chart",  # each series' trend over the last periods against its target (issue 14)
 ]
+# Each kind's width share when a column gives none (shares are scaled to the table's width).
+DEFAULT_WIDTHS: dict[str, int] = {
+    "section-label": 5, "ref": 6, "measure": 30, "title": 25, "detail": 25, "owner": 14,
+    "baseline": 12, "target": 12, "periods": 20, "value": 10, "previous": 10, "change": 10,
+    "ytd": 16, "year-result": 16, "status": 9, "travel": 9, "narrative": 30, "field": 10,
+    "chart": 18,
+}
+# The kinds that say which measure a row is: a table needs one of them.
+NAMING_KINDS = ("ref", "measure", "title")
 MeasurePart = Literal["title", "detail", "baseline", "years", "target"]
 ChartSize = Literal["small", "large"]
 LabelStyle = Literal["quarter", "quarter-update", "range", "short-range", "period-id"]
@@ -173,6 +182,23 @@ class SectionLike(Protocol):
 def pack_periods(pack: PackLike) -> Periods:
     """The periods option in force: the pack's own, else its preset's."""
     return pack.periods if pack.periods is not None else PRESET_PERIODS[pack.layout]
+
+
+def column_width(column: Column) -> int:
+    """The column's width share: its own, else its kind's default."""
+    return column.width if column.width is not None else DEFAULT_WIDTHS[column.kind]
+
+
+def most_periods(pack: PackLike, frequency: str) -> int:
+    """The most periods the pack's periods column can show, at any period it is built for."""
+    choice = pack_periods(pack)
+    if isinstance(choice, LastPeriods):
+        return choice.last
+    if isinstance(choice, ChosenQuarters):
+        return len(choice.quarters)
+    if choice in ("year", "year-so-far"):
+        return 12 if frequency == "monthly" else 4
+    return 1
 
 
 def table_columns(pack: PackLike, section: SectionLike | None = None) -> tuple[Column, ...]:

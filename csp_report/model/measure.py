@@ -148,7 +148,8 @@ class Measure(Strict):
     quarters: dict[PeriodId, Quarter] = {}
     rag_rule: Literal["tolerance", "improvement", "change"] | None = Field(
         None, description="Overrides the report's RAG rule for this measure")
-    tolerance: Number | None = Field(None, description="Overrides the report's tolerance")
+    tolerance: Number | None = Field(None, ge=0,
+                                     description="Overrides the report's tolerance")
     rated: Literal["computed", "given"] = Field(
         "computed", description="computed: by the RAG rules; given: each quarter's status "
         "is given in the data (a partner's own rating)")

@@ -10,8 +10,10 @@ from typing import Literal
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
-_PERIOD = re.compile(r"^(\d{4})-(\d{2})-(Q\d|M\d\d)$")
-_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+# ASCII digits only, and the whole text (fullmatch): \d alone took Arabic-Indic digits, and
+# $ a trailing line break, as a period that the returns could then not be read back into.
+_PERIOD = re.compile(r"(\d{4})-(\d{2})-(Q\d|M\d\d)", re.ASCII)
+_YEAR = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
 Kind = Literal["Q", "M"]
 PER_YEAR = {"Q": 4, "M": 12}
 KIND_OF = {"quarterly": "Q", "monthly": "M"}
@@ -37,7 +39,7 @@ class FinancialYear:
 
     @classmethod
     def parse(cls, text: str) -> FinancialYear:
-        match = _YEAR.match(text)
+        match = _YEAR.fullmatch(text)
         if not match:
             raise ValueError(f"'{text}' is not a financial year like 2016-17")
         start, end2 = int(match[1]), int(match[2])
@@ -78,7 +80,7 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        match = _PERIOD.match(text)
+        match = _PERIOD.fullmatch(text)
         if not match:
             raise ValueError(f"'{text}' is not a period like 2017-18-Q1 (a quarter) or "
                              "2017-18-M04 (a month: April 2017)")

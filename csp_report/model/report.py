@@ -22,6 +22,13 @@ class Plan(Strict):
     start: int = Field(ge=1990, le=2100, description="First calendar year of the plan, e.g. 2014")
     end: int = Field(ge=1990, le=2100, description="Last calendar year of the plan, e.g. 2017")
 
+    @model_validator(mode="after")
+    def _ends_after_it_starts(self) -> Plan:
+        if self.end < self.start:
+            raise PydanticCustomError("plan_years", "the plan ends ({end}) before it starts "
+                                      "({start})", {"end": self.end, "start": self.start})
+        return self
+
     @property
     def title(self) -> str:
         """Community Safety Plan 2014-17."""
@@ -45,7 +52,7 @@ class Section(Strict):
     period_label: LabelStyle | None = Field(
         None, description="Overrides the pack's period_label for this section's table")
     columns: list[ColumnEntry] | None = Field(
-        None, description="This section's own columns, replacing the pack's")
+        None, min_length=1, description="This section's own columns, replacing the pack's")
     charts: bool | None = Field(
         None, description="false leaves the pack's chart block out of this section; true "
         "gives this section one even when the pack has none (default settings)")
@@ -58,8 +65,8 @@ class Pack(Strict):
     layout: Preset = Field(
         description="The preset the pack starts from: activity, tracker or table")
     columns: list[ColumnEntry] | None = Field(
-        None, description="The table's columns, in order, replacing the preset's; a kind "
-        "alone (ref) or a kind with options ({kind: ref, header: No, width: 5})")
+        None, min_length=1, description="The table's columns, in order, replacing the "
+        "preset's; a kind alone (ref) or a kind with options ({kind: ref, header: No, width: 5})")
     frequency: Literal["quarterly", "monthly"] = Field(
         "quarterly", description="How often the pack is built: each quarter or each month; "
         "its measures report at that frequency, or annually")

@@ -16,6 +16,11 @@ Outcome = Literal["met", "near", "missed", "unrated"]
 OUTCOMES: tuple[Outcome, ...] = ("met", "near", "missed", "unrated")
 
 
+# A board's vocabulary has a handful of statuses; each is a column of the summary and a line
+# of the key, and 10,000 of them took the PDF renderer 96 s and 1.75 GB.
+MAX_STATUSES = 20
+
+
 class Status(Strict):
     """One word of a vocabulary: printed word, colour, meaning, whether it is bad news."""
 
@@ -39,10 +44,23 @@ class Scheme(Strict):
 
     name: Text = Field(description="What the key and summary call it, e.g. 'Status'")
     statuses: dict[Identifier, Status] = Field(
-        min_length=1, description="In order, best first")
+        min_length=1, max_length=MAX_STATUSES, description="In order, best first")
     computed: dict[Outcome, Identifier] | None = Field(
         None, description="Map the rule's outcomes (met, near, missed, unrated) to statuses; "
         "without it each measure's status is given in the data")
+
+    @model_validator(mode="after")
+    def _words_differ(self) -> Scheme:
+        seen: dict[str, str] = {}
+        for sid, status in self.statuses.items():
+            word = " ".join(status.word.casefold().split())
+            if word in seen:
+                raise PydanticCustomError(
+                    "status_words", "statuses '{first}' and '{second}' both print '{word}': "
+                    "a reader could not tell them apart", {
+                        "first": seen[word], "second": sid, "word": status.word})
+            seen[word] = sid
+        return self
 
     @model_validator(mode="after")
     def _computed_statuses_exist(self) -> Scheme:
@@ -84,7 +102,7 @@ class RagRules(Strict):
         "improvement: met on target, near if it missed but improved on last year. "
         "change: against the same period last year, met if better by more than the "
         "tolerance, near within it, missed if worse by more")
-    tolerance: Number = Field(Decimal(5), description="Per cent still 'near'")
+    tolerance: Number = Field(Decimal(5), ge=0, description="Per cent still 'near'")
     no_target: Literal["last-year", "grey"] = Field(
         "last-year",
         description="With no target for the year, compare with the same period last year "

@@ -27,7 +27,9 @@ def add_chart(paragraph: Paragraph, chart: Chart, theme: Theme, cell_width: int)
     room = (cell_width - 2 * twips(theme.cell_padding)) * EMU_PER_TWIP if cell_width else 0
     width = Emu(round(width_pt * EMU_PER_POINT))
     if room and width > room:
-        width = Emu(room)
+        # At least a point wide: a cell narrower than its padding left no room at all, and
+        # a negative width was python-docx's ValueError (validation refuses such a column).
+        width = Emu(max(room, EMU_PER_POINT))
     height = Emu(round(width * height_pt / width_pt))
     run = paragraph.add_run()
     run.add_picture(io.BytesIO(png(chart, theme)), width=width, height=height)
