@@ -136,9 +136,10 @@ def _check_references(doc: Document, report: Report, pack_id: str,
 
 def _as_printed(ref: str) -> str:
     """A ref as a reader sees it: '1.1 ', ' 1.1', '1.1' with a no-break or a zero-width space
-    all print as 1.1, so two of them are the same ref twice."""
+    all print as 1.1, so two of them are the same ref twice. (Canonical forms only: '1.²'
+    prints with a superscript two, not as 1.2.)"""
     visible = "".join(c for c in ref if unicodedata.category(c) != "Cf")
-    return " ".join(unicodedata.normalize("NFKC", visible).split())
+    return " ".join(unicodedata.normalize("NFC", visible).split())
 
 
 def _check_history(entry: MeasureEntry) -> list[Problem]:

@@ -156,3 +156,15 @@ def test_a_start_is_a_period_of_the_measure_s_own_frequency(tmp_path: Path) -> N
     edit(root, ROBBERY, "good: lower\n", "good: lower\nstart: 2016-17-M05\n")
     assert problems(root) == [
         f"{ROBBERY}:9: start: start is a period like 2017-18-Q1, as the measure's entries are"]
+
+
+@pytest.mark.parametrize("ref", ["1.\u00b2", "1.2", "e\u0301"])
+def test_refs_that_print_differently_are_different_refs(tmp_path: Path, ref: str) -> None:
+    """A superscript two prints unlike a 2: only refs a reader cannot tell apart are one."""
+    root = project(tmp_path)
+    edit(root, ROBBERY, 'ref: "1.1"', f'ref: "{ref}"' if ref != "1.2" else 'ref: "1.3"')
+    edit(root, OTHER, 'ref: "1.2"', 'ref: "\u00e9"' if ref == "e\u0301" else 'ref: "1.2"')
+    if ref == "e\u0301":  # the same letter, composed or not: the same ref
+        assert problems(root) == [f"{OTHER}:1: ref: '\u00e9' is already used by {ROBBERY}"]
+    else:
+        assert open_project(root).measure_count == 3
