@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .cache import Cache, NoCache
 from .compute.measures import compute
-from .errors import BuildError, TemplateProblem, UsageError, relative
+from .errors import TemplateProblem, UsageError, relative
 from .formats import DEFAULT_FORMATS, FORMATS, extension
 from .layout import layout
 from .layout.document import Document
@@ -30,8 +30,8 @@ from .render.resources import check_html
 from .render.split import SplitRender
 from .render_keys import templates_digest
 from .replay import Inputs
-from .templating import has_own_html_templates, leads_inside
-from .write import check_targets, write_all
+from .templating import has_own_html_templates
+from .write import check_targets, output_folder, write_all
 
 Progress = Callable[[str], None]
 
@@ -321,20 +321,6 @@ def _abandoned_on_failure(pdfs: dict[str, Future[bytes]],
         raise
 
 
-def _own_output(root: Path) -> Path:
-    """PROJECT/output, where a build writes unless told otherwise (--out): refused when it
-    leads out of the project (a link committed or planted in its place would have the build
-    write elsewhere, unasked)."""
-    folder = root / "output"
-    if not leads_inside(folder, root):
-        raise BuildError(f"refused to write to {folder}: it is a link leading out of the "
-                         "project; remove it, or give --out to write elsewhere")
-    if folder.is_symlink() and not folder.exists():
-        raise BuildError(f"cannot write to {folder}: it is a link to a folder that does not "
-                         "exist; make that folder, or remove the link")
-    return folder
-
-
 def _look_up(project: Project, pack: Pack, formats: Sequence[str], cache: Cache,
              templates: bytes | None, done: Rendered) -> None:
     """Note the pack's cache keys in `done`, and take the files the cache has."""
@@ -438,7 +424,7 @@ def build(project: Project, *, pack: str | None = None, period: str | None = Non
     if unknown:
         raise UsageError(f"unknown format '{unknown[0]}'; choose from {', '.join(FORMATS)}")
     cache = cache if cache is not None else NoCache()
-    out_dir = out if out is not None else _own_output(project.root)
+    out_dir = output_folder(project.root, out)
     report = progress or (lambda _message: None)
     notices: list[str] = []
 

@@ -178,12 +178,13 @@ def build(project_dir: Path, pack: str | None, period: str | None, formats: tupl
     from .cache import RenderCache
     from .render.pool import RenderPool
     from .replay import Inputs, replay
+    from .write import output_folder
 
     chosen = formats or DEFAULT_FORMATS
     cache = None if no_cache else RenderCache(project_dir)
     inputs = Inputs.read(project_dir, pack, period, chosen) if cache else None
     # Nothing changed since a build with these options: its files, from the cache.
-    replayed = replay(cache, inputs.build_key(cache), out or project_dir / "output") \
+    replayed = replay(cache, inputs.build_key(cache), output_folder(project_dir, out)) \
         if cache and inputs else None
     if replayed is not None:
         written, notices = replayed

@@ -26,6 +26,7 @@ from jinja2.utils import Namespace
 from markupsafe import EscapeFormatter
 
 from .errors import TemplateProblem, UsageError
+from .write import is_inside, leads_inside
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -65,20 +66,6 @@ def has_own_html_templates(project_root: Path) -> bool:
         return False
     except (OSError, RecursionError):
         return True
-
-
-def is_inside(path: Path, folder: Path) -> bool:
-    """Whether a resolved path is `folder` or below it."""
-    return path == folder or folder in path.parents
-
-
-def leads_inside(path: Path, folder: Path) -> bool:
-    """Whether `path`, its links followed, is `folder` or below it (a link loop, or one that
-    cannot be followed, is not)."""
-    try:
-        return is_inside(path.resolve(), folder.resolve())
-    except (OSError, RuntimeError):
-        return False
 
 
 MAX_TEMPLATE_BYTES = 1024 * 1024

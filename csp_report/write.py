@@ -13,7 +13,54 @@ from pathlib import Path
 from typing import Any
 
 from . import interrupts
-from .errors import BuildError
+from .errors import BuildError, UsageError
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """Whether a resolved path is `folder` or below it."""
+    return path == folder or folder in path.parents
+
+
+def leads_inside(path: Path, folder: Path) -> bool:
+    """Whether `path`, its links followed, is `folder` or below it (a link loop, or one that
+    cannot be followed, is not)."""
+    try:
+        return is_inside(path.resolve(), folder.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
+# The project's own folders of input: a build writing its packs there would spoil them (a
+# file in data/measures/PACK is read as a measure file).
+INPUT_FOLDERS = ("data", "templates")
+
+
+def output_folder(root: Path, out: Path | None) -> Path:
+    """Where a build of the project at `root` writes: `out` if given, else root/output.
+
+    Refused: root/output when it is a link leading out of the project or to nothing (a link
+    committed or planted in its place would have the build write elsewhere, unasked), and an
+    `out` inside the project's data/ or templates/."""
+    if out is not None:
+        refuse_input_folders(root, out, "the packs")
+        return out
+    folder = root / "output"
+    if not leads_inside(folder, root):
+        raise BuildError(f"refused to write to {folder}: it is a link leading out of the "
+                         "project; remove it, or give --out to write elsewhere")
+    if folder.is_symlink() and not folder.exists():
+        raise BuildError(f"cannot write to {folder}: it is a link to a folder that does not "
+                         "exist; make that folder, or remove the link")
+    return folder
+
+
+def refuse_input_folders(root: Path, out: Path, what: str) -> None:
+    """A usage error when the folder given with --out is inside the project's data/ or
+    templates/: `what` would be written among the files the project is read from."""
+    for name in INPUT_FOLDERS:
+        if leads_inside(out, root / name):
+            raise UsageError(f"--out {out} is inside the project's {name}/: {what} would be "
+                             "written among its files; choose another folder")
 
 
 def _alive(pid: int) -> bool:

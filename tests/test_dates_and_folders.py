@@ -196,3 +196,40 @@ def test_an_output_link_to_a_missing_folder_says_so(small: Path) -> None:
                                          "that folder, or remove the link"):
         build(open_project(small), formats=("html",))
     assert not (small / "built").exists()
+
+
+def test_a_build_from_the_cache_refuses_an_output_leading_out_of_the_project_too(
+        small: Path, tmp_path: Path) -> None:
+    """A build with nothing changed copies its files from the cache; that path wrote through
+    an output/ link the build itself refuses."""
+    first = CliRunner().invoke(main, ["build", str(small), "--format", "html"])
+    assert first.exit_code == 0, first.output
+    shutil.rmtree(small / "output")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (small / "output").symlink_to(elsewhere)
+    again = CliRunner().invoke(main, ["build", str(small), "--format", "html"])
+    assert (again.exit_code, again.output) == (
+        1, f"Error: refused to write to {small / 'output'}: it is a link leading out of the "
+           "project; remove it, or give --out to write elsewhere\n")
+    assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize(("command", "out", "what"), [
+    (["build", "{root}", "--format", "html"], "data/measures/tracker", "the packs"),
+    (["build", "{root}", "--format", "html"], "templates/x", "the packs"),
+    (["returns", "export", "{root}", "--period", "2017-18-Q1"], "data/x", "the returns"),
+])
+def test_out_into_the_project_s_data_or_templates_is_refused(
+        small: Path, command: list[str], out: str, what: str) -> None:
+    """Packs written into data/measures/PACK were then read as measure files, and the project
+    no longer validated."""
+    args = [part.replace("{root}", str(small)) for part in command]
+    # First without --out, so that a build has its files in the cache to copy from.
+    assert CliRunner().invoke(main, args).exit_code == 0
+    result = CliRunner().invoke(main, [*args, "--out", str(small / out)])
+    folder = out.split("/")[0]
+    assert (result.exit_code, result.output) == (
+        2, f"Error: --out {small / out} is inside the project's {folder}/: {what} would be "
+           "written among its files; choose another folder\n")
+    assert open_project(small).measure_count == 3

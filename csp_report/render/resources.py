@@ -10,7 +10,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import tinycss2
 
 from ..errors import TemplateProblem
-from ..templating import PACKAGE_TEMPLATES, is_inside
+from ..templating import PACKAGE_TEMPLATES
+from ..write import is_inside
 
 # CSS functions whose quoted strings are URLs to fetch (url() and src() take them directly).
 _URL_FUNCTIONS = {"url", "src"}

@@ -474,6 +474,10 @@ def export_returns(project: Project, period: str, owner: str | None = None,
     if not owners:
         raise UsageError(f"no measure with an owner reports in {when.id}, so there are no "
                          "returns to make")
+    from ..write import refuse_input_folders, write_all
+
+    if out is not None:
+        refuse_input_folders(project.root, out, "the returns")
     folder = out if out is not None else project.root / "returns"
     _check_folder(folder, project.root)
     outputs = {folder / spec.file_name(o, when): workbook_bytes(project, when, o)
@@ -487,6 +491,4 @@ def export_returns(project: Project, period: str, owner: str | None = None,
             f"differ{'s' if len(kept) == 1 else ''} from a fresh export (filled in, or "
             f"exported from older data):\n{listed}\n"
             "move them away first, or export with --force")
-    from ..write import write_all
-
     return write_all(outputs)
