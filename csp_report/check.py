@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from .compute.figures import SeriesFigures, series_specs
-from .compute.measures import compute_quarter
+from .compute.measures import GIVEN_TRAVEL, compute_quarter, figures_travel
 from .compute.numbers import comparison_places, plain, signed
+from .compute.rag import DOWN, UP, Travel
 from .errors import Problem
 from .model.periods import Period
 from .model.project import MeasureEntry, Project
+from .model.status import RagRules
 
 # Small numbers written as words ("a rise of one offence").
 WORDS = {word: Decimal(n) for n, word in enumerate([
@@ -164,21 +166,49 @@ def _pct_finding(stated_text: str, current: Context) -> str | None:
             f"{_pct_text(computed)} ({_against(current)})")
 
 
-def check_measure(entry: MeasureEntry) -> list[Problem]:
+def check_measure(entry: MeasureEntry, rules: RagRules | None = None) -> list[Problem]:
     specs = series_specs(entry.measure)
     problems = []
     for period_id, quarter in entry.measure.quarters.items():
-        if not quarter.commentary:
+        if not quarter.commentary and quarter.travel is None:
             continue
         computed = compute_quarter(entry, specs, Period.parse(period_id))
         path = ("quarters", period_id, "commentary")
-        for finding in check_commentary(quarter.commentary, computed.series):
+        for finding in check_commentary(quarter.commentary or "", computed.series):
             problems.append(Problem(entry.file, entry.document.line_of(path),
                                     ".".join(path), finding))
+        if quarter.travel is not None:
+            wrong = check_travel(quarter.travel, figures_travel(
+                entry, computed, rules or RagRules()), computed.series[0])
+            if wrong:
+                where = ("quarters", period_id, "travel")
+                problems.append(Problem(entry.file, entry.document.line_of(where),
+                                        ".".join(where), wrong))
     return problems
 
 
+def check_travel(given: str, found: Travel | None, figures: SeriesFigures) -> str | None:
+    """A direction of travel given by hand that the figures contradict: 'worse' beside a
+    reduction in a measure where lower is better. Whether a monitored measure's change is
+    better or worse is the data owner's judgement, so only its up or down is checked."""
+    if found is None:
+        return None
+    stated = GIVEN_TRAVEL[given]
+    if given in ("up", "down") or figures.spec.good == "monitor":
+        if given not in ("up", "down") or stated.arrow == found.arrow:
+            return None
+    elif stated.label == found.label:
+        return None
+    if given in ("up", "down"):
+        went = {UP: "went up", DOWN: "went down"}.get(found.arrow, "did not change")
+        return f"travel is given as {given}, but the figures {went}"
+    return (f"travel is given as {given}, but the figures show {found.label.lower()} "
+            f"({figures.spec.good} is better)")
+
+
 def check_project(project: Project) -> list[Problem]:
-    """Every contradiction in every measure's commentary, in file order."""
+    """Every contradiction in every measure's commentary and given direction of travel, in
+    file order."""
+    rules = project.report.rag
     return sorted(p for entries in project.measures.values() for e in entries
-                  for p in check_measure(e))
+                  for p in check_measure(e, rules))

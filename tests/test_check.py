@@ -151,3 +151,46 @@ def test_check_names_the_line_of_a_sign_written_with_a_unicode_minus(tmp_path: P
     assert [str(p) for p in check_project(open_project(root))] == [
         "data/measures/targets/1.yaml:12: quarters.2016-17-Q1.commentary: states \u221217.6% "
         "but the quarter change is +17.6% (20 against 17)"]
+
+
+def _travel_measure(value: int, travel: str, good: str = "lower") -> str:
+    return HEAD + f"""\
+unit: count
+noun: offences
+good: {good}
+quarters:
+  2016-17-Q1:
+    value: {value}
+    previous: 17
+    travel: {travel}
+"""
+
+
+@pytest.mark.parametrize(("value", "travel", "good", "warning"), [
+    (14, "worse", "lower", "travel is given as worse, but the figures show better (lower is "
+                           "better)"),
+    (20, "better", "lower", "travel is given as better, but the figures show worse (lower is "
+                            "better)"),
+    (17, "better", "higher", "travel is given as better, but the figures show no change "
+                             "(higher is better)"),
+    (20, "down", "monitor", "travel is given as down, but the figures went up"),
+    (20, "down", "lower", "travel is given as down, but the figures went up"),
+    (17, "up", "higher", "travel is given as up, but the figures did not change"),
+])
+def test_a_direction_of_travel_the_figures_contradict_is_a_warning(
+        tmp_path: Path, value: int, travel: str, good: str, warning: str) -> None:
+    """'Reduction of 3 offences (-17.6%). Green, Worse' passed check --strict."""
+    root = tiny(tmp_path, _travel_measure(value, travel, good))
+    assert [str(p) for p in check_project(open_project(root))] == [
+        f"data/measures/targets/1.yaml:12: quarters.2016-17-Q1.travel: {warning}"]
+
+
+@pytest.mark.parametrize(("value", "travel", "good"), [
+    (14, "better", "lower"), (20, "worse", "lower"), (17, "no-change", "lower"),
+    (20, "better", "monitor"),  # a monitored measure's better or worse is a judgement
+    (20, "up", "monitor"), (14, "down", "lower"),
+])
+def test_a_direction_of_travel_the_figures_bear_out_is_no_warning(
+        tmp_path: Path, value: int, travel: str, good: str) -> None:
+    root = tiny(tmp_path, _travel_measure(value, travel, good))
+    assert check_project(open_project(root)) == []

@@ -228,6 +228,13 @@ def measure_travel(entry: MeasureEntry, current: ComputedQuarter, rules: RagRule
     quarter = entry.measure.quarters.get(current.period.id)
     if quarter is not None and quarter.travel is not None:
         return GIVEN_TRAVEL[quarter.travel]
+    return figures_travel(entry, current, rules)
+
+
+def figures_travel(entry: MeasureEntry, current: ComputedQuarter,
+                   rules: RagRules) -> Travel | None:
+    """The direction of travel the figures show, for a single-series measure; None when
+    there is nothing to compare."""
     if len(current.series) != 1:
         return None
     figures = current.series[0]
