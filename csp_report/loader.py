@@ -53,7 +53,8 @@ _OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
 
 
 class _LineCounter:
-    """The 1-based line of a YAML mark as an editor or `grep -n` counts it: after a `\n`.
+    """The 1-based line of a YAML mark as an editor or `grep -n` counts it: after a `\n`
+    (after a CR in a file that has no `\n`).
 
     YAML also breaks lines at a lone CR, NEL (U+0085), U+2028 and U+2029, so the parser's own
     line number runs ahead of the editor's after one of them; the line is then counted from
@@ -63,7 +64,9 @@ class _LineCounter:
     def __init__(self, text: str) -> None:
         self.newlines: list[int] | None = None
         if _OTHER_BREAKS.search(text):
-            self.newlines = [found.start() for found in re.finditer("\n", text)]
+            # A file with CR line ends alone (an old Mac's) has its lines there, for editors.
+            end = "\n" if "\n" in text or "\r" not in text else "\r"
+            self.newlines = [found.start() for found in re.finditer(end, text)]
 
     def __call__(self, mark: Any) -> int:
         if self.newlines is None:

@@ -127,6 +127,12 @@ def test_without_such_a_break_the_lines_are_yamls_own() -> None:
     assert document(text).lines == {(): 1, ("a",): 1, ("b",): 2, ("b", 0): 3}
 
 
+def test_a_file_with_old_mac_line_ends_has_its_lines_at_each_cr() -> None:
+    """With no line feed in it, everything was on line 1."""
+    text = "a: 1\rb:\r  - 2\r"
+    assert document(text).lines == {(): 1, ("a",): 1, ("b",): 2, ("b", 0): 3}
+
+
 def test_validate_names_the_grep_line_after_a_line_separator(tmp_path: Path) -> None:
     root = _small(tmp_path)
     path = root / "data/measures/tracker/1.1-robbery.yaml"

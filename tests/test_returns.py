@@ -448,6 +448,21 @@ def test_status_counts_days_from_source_date_epoch(small: Path,
     assert result.exit_code == 0
 
 
+@pytest.mark.parametrize(("today", "code", "said"), [
+    ("0001-01-01", 2, "Error: --today 0001-01-01 is not a date between 1990 and 2100, the "
+                      "years a plan may cover\n"),
+    ("2099-01-01", 0, "due 20 January 2024, 27,375 days past the due date (on 1 January "
+                      "2099)"),
+])
+def test_status_takes_a_today_in_the_plans_years_and_counts_with_separators(
+        small: Path, today: str, code: int, said: str) -> None:
+    """0001-01-01 was taken, and printed 'due in 736159 days (on 1 January 1)'."""
+    result = CliRunner().invoke(main, ["returns", "status", str(small), "--period",
+                                       "2023-24-Q3", "--no-reminders", "--today", today])
+    assert result.exit_code == code
+    assert said in result.output
+
+
 def test_round_trip_on_the_example_touches_only_the_periods_lines(project: Path) -> None:
     """Export the example's returns, fill them in, import: the git diff of every changed
     measure file is the period's lines and nothing else."""

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..errors import UsageError
-from ..model.periods import Period
+from ..model.periods import FIRST_YEAR, LAST_YEAR, Period
 from ..model.project import MeasureEntry, Project
 from ..source_date import source_date
 from . import spec
@@ -68,10 +68,10 @@ class ReturnsStatus:
     def timing(self) -> str:
         days = (self.due - self.today).days
         if days > 0:
-            return f"due in {days} day{'s' if days != 1 else ''}"
+            return f"due in {days:,} day{'s' if days != 1 else ''}"
         if days == 0:
             return "due today"
-        return f"{-days} day{'s' if days != -1 else ''} past the due date"
+        return f"{-days:,} day{'s' if days != -1 else ''} past the due date"
 
 
 def measure_state(entry: MeasureEntry, period: Period) -> MeasureState:
@@ -114,6 +114,9 @@ def today_from(given: dt.date | None) -> dt.date:
     """The date the status is reckoned on: --today, else SOURCE_DATE_EPOCH, else the clock
     (this is a report to the operator, never an output file)."""
     if given is not None:
+        if not FIRST_YEAR <= given.year <= LAST_YEAR:
+            raise UsageError(f"--today {given.isoformat()} is not a date between {FIRST_YEAR} "
+                             f"and {LAST_YEAR}, the years a plan may cover")
         return given
     given = source_date()
     return given.date() if given is not None else dt.date.today()
