@@ -11,20 +11,26 @@ from .interrupts import INTERRUPTED, interrupted_by, program_interrupts
 
 
 def run() -> None:
-    with program_interrupts():
-        try:
-            from .cli import main
+    try:
+        with program_interrupts():
+            try:
+                from .cli import main
 
-            main()
-        except SystemExit:
+                main()
+            finally:
+                _ignore_ctrl_c()
+    except SystemExit:
+        raise
+    except BaseException as err:  # while starting, or between click's own steps
+        if not interrupted_by(err):
             raise
-        except BaseException as err:  # while importing, or between click's own steps
-            if not interrupted_by(err):
-                raise
-            sys.stderr.write(INTERRUPTED + "\n")
-            raise SystemExit(130) from None
-        finally:
-            # The command has said how it ended. Python's exit puts Ctrl-C back to the
-            # system's default, which would end the process mid-exit (by the signal, with no
-            # word) instead of with the code the command chose; an ignored one stays ignored.
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _ignore_ctrl_c()
+        sys.stderr.write(INTERRUPTED + "\n")
+        raise SystemExit(130) from None
+
+
+def _ignore_ctrl_c() -> None:
+    """The command has said how it ended. Python's exit puts Ctrl-C back to the system's
+    default, which would end the process mid-exit (by the signal, with no word) instead of
+    with the code the command chose; an ignored one stays ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

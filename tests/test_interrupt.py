@@ -219,3 +219,30 @@ def test_a_ctrl_c_a_library_swallows_still_stops_the_build(tmp_path: Path) -> No
     assert (process.returncode, process.stdout, process.stderr) == (
         130, "", "Interrupted: nothing was written; output/ is as it was.\n")
     assert snapshot(root / "output") == {"activity-2017-18-Q1.pdf": b"old pdf"}
+
+
+# The program, with a Ctrl-C as it sets up its own Ctrl-C handling, first thing.
+CTRL_C_AS_IT_STARTS = """
+import os, signal, sys, time
+from csp_report import interrupts
+from csp_report.entry import run
+checked = interrupts._main_thread
+def main_thread():
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.2)
+    return checked()
+interrupts._main_thread = main_thread
+sys.argv = ["csp-report", "validate", sys.argv[1]]
+run()
+"""
+
+
+def test_a_ctrl_c_as_the_program_sets_up_its_ctrl_c_handling_is_one_line_and_130(
+        tmp_path: Path) -> None:
+    """It came before the program's own handling did: a traceback, and death by the signal."""
+    root = tmp_path / "project"
+    shutil.copytree(SMALL / "data", root / "data")
+    process = subprocess.run(python_as_from_a_terminal("-c", CTRL_C_AS_IT_STARTS, str(root)),
+                             capture_output=True, text=True, timeout=60)
+    assert (process.returncode, process.stdout, process.stderr) == (
+        130, "", "Interrupted: nothing was written; output/ is as it was.\n")
