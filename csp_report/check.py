@@ -178,8 +178,8 @@ def check_measure(entry: MeasureEntry, rules: RagRules | None = None) -> list[Pr
             problems.append(Problem(entry.file, entry.document.line_of(path),
                                     ".".join(path), finding))
         if quarter.travel is not None:
-            wrong = check_travel(quarter.travel, figures_travel(
-                entry, computed, rules or RagRules()), computed.series[0])
+            found = figures_travel(entry, computed, rules or RagRules())
+            wrong = check_travel(quarter.travel, found, computed.series[0]) if found else None
             if wrong:
                 where = ("quarters", period_id, "travel")
                 problems.append(Problem(entry.file, entry.document.line_of(where),
@@ -187,12 +187,10 @@ def check_measure(entry: MeasureEntry, rules: RagRules | None = None) -> list[Pr
     return problems
 
 
-def check_travel(given: str, found: Travel | None, figures: SeriesFigures) -> str | None:
+def check_travel(given: str, found: Travel, figures: SeriesFigures) -> str | None:
     """A direction of travel given by hand that the figures contradict: 'worse' beside a
     reduction in a measure where lower is better. Whether a monitored measure's change is
     better or worse is the data owner's judgement, so only its up or down is checked."""
-    if found is None:
-        return None
     stated = GIVEN_TRAVEL[given]
     if given in ("up", "down") or figures.spec.good == "monitor":
         if given not in ("up", "down") or stated.arrow == found.arrow:

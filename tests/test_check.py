@@ -194,3 +194,31 @@ def test_a_direction_of_travel_the_figures_bear_out_is_no_warning(
         tmp_path: Path, value: int, travel: str, good: str) -> None:
     root = tiny(tmp_path, _travel_measure(value, travel, good))
     assert check_project(open_project(root)) == []
+
+
+def test_a_direction_of_travel_with_nothing_to_compare_is_no_warning(tmp_path: Path) -> None:
+    text = HEAD + """\
+unit: text
+quarters:
+  2016-17-Q1:
+    commentary: Meetings held.
+    travel: better
+"""
+    series = HEAD + """\
+unit: count
+noun: offences
+good: lower
+series:
+  a: {label: A}
+  b: {label: B}
+quarters:
+  2016-17-Q1:
+    figures:
+      a: {value: 3, previous: 4}
+      b: {value: 5, previous: 4}
+    travel: worse
+"""
+    no_previous = _travel_measure(14, "worse").replace("    previous: 17\n", "")
+    for number, measure in enumerate((text, series, no_previous)):
+        root = tiny(tmp_path / str(number), measure)
+        assert check_project(open_project(root)) == []
