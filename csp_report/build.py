@@ -457,7 +457,8 @@ def build(project: Project, *, pack: str | None = None, period: str | None = Non
         rendered.update((name, data) for name, (_, data) in kept.items())
     order = [target.file_name(fmt) for target in targets for fmt in formats]
     if _store(project, cache, templates, drawn.keys, rendered, drawn.hits) \
-            and inputs is not None and Inputs.read(project.root, pack, period, formats) == inputs:
+            and inputs is not None and inputs.made(project) \
+            and Inputs.read(project.root, pack, period, formats) == inputs:
         _remember(cache, inputs, targets, formats, drawn.keys, rendered,
                   {target: {name: key for name, (key, _) in kept.items()}
                    for target, kept in unchanged.items()}, notices)

@@ -74,6 +74,9 @@ def _walk(folder: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
             stack.pop()
 
 
+walk = _walk  # for replay.Inputs
+
+
 def read_bounded(path: Path | str, limit: int, dir_fd: int | None = None) -> bytes | None:
     """A regular file's bytes, never following a final symlink and never more than `limit`
     bytes; None when it is missing, not a regular file, too large or unreadable."""

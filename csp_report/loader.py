@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import hashlib
 import os
 import re
 import stat
@@ -30,6 +31,7 @@ class Document:
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)  # found while reading, not fatal
+    sha: str = ""  # the sha256 of the bytes read (what replay.Inputs compares with)
 
     def line_of(self, path: Path_) -> int:
         """The line of the value at `path`, or of its nearest enclosing value."""
@@ -373,7 +375,10 @@ def load_yaml(path: Path, name: str, root: Path | None = None) -> Document | Pro
     text = _decode(raw, name)
     if isinstance(text, Problem):
         return text
-    return parse_yaml(text, name)
+    document = parse_yaml(text, name)
+    if isinstance(document, Document):
+        document.sha = hashlib.sha256(raw).hexdigest()
+    return document
 
 
 @dataclass

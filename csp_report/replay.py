@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import Cache, RenderCache, digest, read_bounded, tree_digest
+from .cache import Cache, RenderCache, digest, read_bounded, tree_digest, walk
 from .loader import MAX_FILE_BYTES, MEASURES_DIR, REPORT_FILE
+from .model.project import Project
 from .write import write_all
 
 
@@ -28,6 +30,7 @@ class Inputs:
     templates: bytes | None  # every file of templates/
     report: bytes | None  # data/report.yaml
     packs: tuple[tuple[str, bytes | None], ...]  # each data/measures/PACK/ folder
+    files: tuple[tuple[str, str], ...] = ()  # each file of data/ by name: its bytes' sha256
 
     @classmethod
     def read(cls, root: Path, pack: str | None, period: str | None,
@@ -45,7 +48,19 @@ class Inputs:
             packs.append((name, tree_digest(root / MEASURES_DIR / name, links=False)))
         return cls(json.dumps([pack, period]), common, tree_digest(root / "data", links=False),
                    tree_digest(root / "templates", links=False),
-                   None if report is None else digest(report), tuple(packs))
+                   None if report is None else digest(report), tuple(packs),
+                   _file_digests(root))
+
+    def made(self, project: Project) -> bool:
+        """Whether `project` was read from the very files these digests were taken of.
+
+        Digests taken before and after a build that match do not show it: a file changed
+        and changed back while the build read it (an edit saved and undone, a checkout there
+        and back) has the same digests either side, yet the build drew the other version,
+        and kept it under these inputs' key, for every later build to copy."""
+        files = dict(self.files)
+        return bool(project.sources) and all(
+            files.get(name) == sha for name, sha in project.sources.items())
 
     def build_key(self, cache: Cache) -> str:
         """The key of the whole build: every file of data/ and templates/ and the options;
@@ -115,3 +130,18 @@ def _manifest(raw: bytes | None) -> tuple[list[tuple[str, str]], list[str]] | No
 def content_key(cache: Cache, data: bytes) -> str:
     """The key under which a file's bytes are kept for a replay (html and web editions)."""
     return cache.key("file", digest(data))
+
+
+def _file_digests(root: Path) -> tuple[tuple[str, str], ...]:
+    """The sha256 of each regular file of data/ (links not followed), by its name as the
+    loader shows it (data/measures/PACK/NAME.yaml); none when data/ cannot be read."""
+    found: list[tuple[str, str]] = []
+    try:
+        for name, entry in walk(root / "data"):
+            if entry.is_file(follow_symlinks=False):
+                data = read_bounded(entry.path, MAX_FILE_BYTES)
+                if data is not None:
+                    found.append((f"data/{name}", hashlib.sha256(data).hexdigest()))
+    except OSError:
+        return ()
+    return tuple(found)

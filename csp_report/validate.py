@@ -78,7 +78,9 @@ def validate(raw: RawProject) -> Project:
     if problems:
         raise InvalidProject(problems)
     assert report is not None
-    return Project(raw.root, report, measures)
+    assert raw.report is not None
+    sources = {doc.file: doc.sha for doc in (raw.report, *(d for _, d in raw.measures))}
+    return Project(raw.root, report, measures, sources)
 
 
 def _check_packs_have_data(report: Report, doc: Document,

@@ -436,3 +436,25 @@ def test_only_the_edited_pack_is_laid_out_again(small: Path,
     assert cli(*args, "--no-cache", "--out", str(small / "c"))[0] == 0
     assert sorted(prepared) == ["activity", "tracker"]
     assert _outputs(small / "c") == second
+
+
+def test_a_file_changed_and_changed_back_while_it_is_read_poisons_nothing(small: Path) -> None:
+    """A measure file went A, B, A while a build read it (an edit saved and undone): the
+    digests before and after were A's, the build drew B, and kept B's pack under A's key,
+    for every later build of A to copy: 99 offences printed where the file said 14."""
+    from csp_report.replay import Inputs
+
+    measure = small / "data/measures/tracker/1.1-robbery.yaml"
+    a = measure.read_text(encoding="utf-8")
+    inputs = Inputs.read(small, None, None, ("html",))
+    measure.write_text(a.replace("value: 14", "value: 99"), encoding="utf-8")  # B, as read
+    project = open_project(small)
+    measure.write_text(a, encoding="utf-8")  # and A again before the build ends
+    with RenderPool(1) as pool:
+        build(project, formats=("html",), out=small / "b", pool=pool,
+              cache=RenderCache(small), inputs=inputs)
+    assert "99 offences compared" in (small / "b/tracker-2016-17-Q1.html").read_text()
+    result = CliRunner().invoke(main, ["build", str(small), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    built = (small / "output/tracker-2016-17-Q1.html").read_text(encoding="utf-8")
+    assert "14 offences compared" in built and "99 offences" not in built

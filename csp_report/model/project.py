@@ -61,6 +61,9 @@ class Project:
     root: Path
     report: Report
     measures: dict[str, list[MeasureEntry]]
+    # Each file read, by name as shown (data/report.yaml), with the sha256 of its bytes: what
+    # this project was made from, whatever the files hold by now.
+    sources: dict[str, str] = field(default_factory=dict)
 
     def pack(self, pack_id: str) -> Pack:
         return self.report.packs[pack_id]
