@@ -366,6 +366,16 @@ def test_a_percentage_typed_with_a_percent_sign_is_read_as_percent(
     assert "value: 34.7\n" in (small / "data/measures/p/satisfaction.yaml").read_text()
 
 
+@pytest.mark.parametrize(("value", "number_format"), [
+    (34.7, '0.0"%"'), (34.7, "0.0\\%"), (34.7, "0.0_%"), (0.347, "[Blue]0.0%")])
+def test_a_percent_sign_the_format_only_shows_does_not_scale_the_figure(
+        small: Path, value: float, number_format: str) -> None:
+    """0.0"%" shows 0.5 as 0.5%: the import wrote 50."""
+    _fill(_export(small), {"I7": value}, {"I7": number_format})
+    assert _import(small, NAME)[0] == 0
+    assert "value: 34.7\n" in (small / "data/measures/p/satisfaction.yaml").read_text()
+
+
 def test_every_series_missing_for_one_reason_is_the_quarter_missing(small: Path) -> None:
     _fill(_export(small), {"L8": "Not collected", "M8": "No longer collected",
                            "L9": "Not collected", "M9": "No longer collected"})

@@ -63,6 +63,29 @@ def shown(value: Any) -> str:
     return canonical(value)
 
 
+def scales_by_100(number_format: str | None) -> bool:
+    """Whether a cell's number format shows its value times 100: a `%` of the format itself,
+    not one in quotes ("%"), escaped (\\%), in brackets, or after _ or * (a space or fill
+    as wide as it). `0.0"%"` shows 0.5 as 0.5%, and the figure is 0.5, not 50."""
+    code = number_format or ""
+    index, quoted = 0, False
+    while index < len(code):
+        char = code[index]
+        if char == '"':
+            quoted = not quoted
+        elif quoted:
+            pass
+        elif char in "\\_*":
+            index += 1  # the next character is shown as it is, or only sets a width
+        elif char == "[":
+            closing = code.find("]", index)
+            index = len(code) if closing < 0 else closing
+        elif char == "%":
+            return True
+        index += 1
+    return False
+
+
 def number(value: Any, percent_format: bool = False) -> Decimal | None:
     """A number from a cell: a numeric cell, or text that is plainly a number ('1,234')."""
     if value is None or (isinstance(value, str) and not value.strip()):

@@ -411,7 +411,7 @@ def _parse(key: str, value: Any, number_format: str, line: spec.Line, project: P
         percent = unit in ("percentage", "signed-percentage")
         if percent and isinstance(value, str) and value.strip().endswith("%"):
             value = value.strip()[:-1]  # '34.7%' typed into a cell formatted as text
-        found = cells.number(value, percent and "%" in (number_format or ""))
+        found = cells.number(value, percent and cells.scales_by_100(number_format))
         if found is not None:
             cells.check_unit(found, unit)
         return found
