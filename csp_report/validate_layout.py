@@ -49,6 +49,21 @@ def check_report(report: Report, doc: Document) -> list[Problem]:
             problems.append(Problem(REPORT_FILE, doc.line_of(("status_schemes", name)),
                                     f"status_schemes.{name}",
                                     f"'{name}' is a built-in scheme; choose another id"))
+    # A built-in scheme's colours are fixed: the theme's text colours must read on them.
+    used = sorted({pack.status for pack in report.packs.values()} & set(BUILT_IN))
+    for name in used:
+        for sid, status in BUILT_IN[name].statuses.items():
+            best = contrast(theme.text_on(status.colour), status.colour)
+            if best < MIN_CONTRAST:
+                at: tuple[str, ...] = ("theme", "text") \
+                    if "text" in report.theme.model_fields_set else ("theme",)
+                problems.append(Problem(
+                    REPORT_FILE, doc.line_of(at), ".".join(at),
+                    f"neither the theme's text colour {theme.text} nor its light text "
+                    f"{theme.light_text} reads on the {name} scheme's '{sid}' fill "
+                    f"{status.colour} (best {best:.1f}:1, at least {MIN_CONTRAST}:1 needed): "
+                    "choose a darker text colour"))
+                break
     for pack_id, pack in report.packs.items():
         if pack.frequency == "monthly" and isinstance(pack.periods, ChosenQuarters):
             problems.append(Problem(REPORT_FILE, doc.line_of(("packs", pack_id, "periods")),

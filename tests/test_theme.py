@@ -217,6 +217,11 @@ def test_painting_fills_headers_banners_and_status_cells() -> None:
     ('  word_font: "Arial; }"\n', "theme.word_font",
      "'Arial; }' is not a font name: use letters, digits, spaces and dashes"),
     ("  page_size: B5\n", "theme.page_size", "expected one of 'A4', 'A3', 'Letter'; got 'B5'"),
+    # A built-in scheme's fills too (validate said OK; build failed naming no file or field).
+    ('  text: "#767676"\n', "theme.text",
+     "neither the theme's text colour #767676 nor its light text #FFFFFF reads on the rag "
+     "scheme's 'green' fill #00B050 (best 2.9:1, at least 4.5:1 needed): choose a darker "
+     "text colour"),
 ])
 def test_a_bad_theme_is_a_problem_naming_the_field(project: Path, theme: str, field: str,
                                                    message: str) -> None:
