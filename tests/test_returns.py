@@ -222,6 +222,20 @@ def test_revising_a_figure_needs_a_reason_and_records_it(small: Path) -> None:
         "police recount after audit"
 
 
+@pytest.mark.parametrize(("reason", "problem"), [
+    ("recount\u2028after audit", "contains '\\u2028' (U+2028), which the pack's fonts cannot "
+                                 "print; replace it"),
+    ("recount \x1b[31m", "contains the control character U+001B at character 9; remove it"),
+])
+def test_a_revision_reason_is_text_as_any_other(small: Path, reason: str, problem: str) -> None:
+    """A line separator in it was an internal error ("please report this")."""
+    path = _fill(_export(small, "2023-24-Q2"), {"I6": 12})
+    digest = _digest(small)
+    code, output = _import(small, str(path.relative_to(small)), "--revise", reason)
+    assert (code, output) == (2, f"Error: --revise: {problem}\n")
+    assert _digest(small) == digest
+
+
 def test_a_missing_figure_that_arrives_replaces_the_state(small: Path) -> None:
     _fill(_export(small), {"L6": "To follow", "M6": "Not yet validated"})
     assert _import(small, NAME)[0] == 0

@@ -20,6 +20,7 @@ from ..model.project import Project
 from ..validate import validate
 from ..write import write_all
 from . import merge
+from .cells import CellProblem, long_text
 from .read import Returned, ReturnProblem, read_return
 from .write_yaml import rewrite
 
@@ -111,6 +112,11 @@ def import_returns(project: Project, files: list[Path], *, dry_run: bool = False
     change). Raises InvalidReturns, with every problem, when anything is wrong."""
     if revise is not None and not revise.strip():
         raise UsageError("--revise needs the reason for the revision")
+    if revise is not None:
+        try:  # the reason is written into the measure files: the same rules as any text
+            long_text(revise)
+        except CellProblem as err:
+            raise UsageError(f"--revise: {err}") from None
     returns = read_all(project, files, period, owner)
     changes, problems = merge.plan(returns, revise.strip() if revise else None)
     if problems:
