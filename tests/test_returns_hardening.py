@@ -169,6 +169,19 @@ def test_a_number_too_large_for_a_workbook_is_named(small: Path, value: str, cel
     assert "inf" in output and "OverflowError" not in output
 
 
+def test_a_text_cell_pointing_past_the_shared_texts_is_named(small: Path) -> None:
+    """openpyxl's IndexError was all the message said."""
+    path = _export(small)  # its texts are inline: it holds no shared texts
+    _patched(path, small / "returns/bad.xlsx", MEASURES_PART, "N6", "99999", ' t="s"')
+    digest = _digest(small)
+    code, output = _import(small, "returns/bad.xlsx")
+    assert code == 1 and "IndexError" not in output
+    assert ("returns/bad.xlsx:Measures!N6: the cell holds '99999', which is not the number of "
+            "a shared text (the workbook holds none); the file was not saved by Excel or "
+            "LibreOffice: ask for the return to be sent again") in output, output
+    assert _digest(small) == digest
+
+
 def test_every_bad_cell_of_every_sheet_is_listed(small: Path) -> None:
     path = _export(small)
     first = _patched(path, small / "returns/one.xlsx", MEASURES_PART, "I6", "NaN")

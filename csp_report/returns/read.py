@@ -224,6 +224,7 @@ def _bad_cells(path: Path) -> list[tuple[str, str, str]]:
     bad: list[tuple[str, str, str]] = []
     try:
         with zipfile.ZipFile(path) as archive:
+            shared = _shared_texts(archive)
             for sheet, part in _sheet_parts(archive):
                 with archive.open(part) as stream:
                     for _, element in iterparse(stream):
@@ -250,11 +251,38 @@ def _bad_cells(path: Path) -> list[tuple[str, str, str]]:
                             bad.append((where, value, "true or false (0 or 1)"))
                         elif kind == "s" and not value.strip().isdigit():
                             bad.append((where, value, "a number of a shared text"))
+                        elif kind == "s" and int(value) >= shared:
+                            bad.append((where, value, _shared_text_number(shared)))
                         if len(bad) > 10_000:
                             return bad
     except Exception:
         return bad
     return bad
+
+
+def _shared_text_number(shared: int) -> str:
+    if shared == 0:
+        return "the number of a shared text (the workbook holds none)"
+    if shared == 1:
+        return "the number of the workbook's one shared text"
+    return f"the number of one of the workbook's {shared:,} shared texts"
+
+
+def _shared_texts(archive: zipfile.ZipFile) -> int:
+    """How many shared texts the workbook holds (a text cell holds the number of one)."""
+    from defusedxml.ElementTree import (  # type: ignore[import-untyped, unused-ignore]
+        iterparse,
+    )
+
+    if "xl/sharedStrings.xml" not in archive.namelist():
+        return 0
+    count = 0
+    with archive.open("xl/sharedStrings.xml") as stream:
+        for _, element in iterparse(stream):
+            if _local(element.tag) == "si":
+                count += 1
+                element.clear()
+    return count
 
 
 def _read(wb: Any, project: Project, problems: _Problems
