@@ -337,3 +337,18 @@ def test_a_formula_whose_result_is_empty_text_is_read_as_empty(small: Path) -> N
     assert code == 0, output
     assert "kept words" in (small / "data/measures/p/robbery.yaml").read_text() + \
         (small / "data/measures/p/satisfaction.yaml").read_text()
+
+
+def test_anything_typed_below_the_return_s_rows_is_named(small: Path) -> None:
+    """A partner's added row (a ref, a figure, a comment) was dropped, and the import said
+    all was well."""
+    from test_returns import _fill
+
+    path = _fill(_export(small), {"B12": "1.9", "I12": 5, "N13": "see email"})
+    digest = _digest(small)
+    code, output = _import(small, str(path.relative_to(small)))
+    assert code == 1
+    added = ("this row is not one of the return's, and would not be read: put figures and "
+             "words in the rows of their measures (commentary takes any note)")
+    assert f"Measures!B12: {added}" in output and f"Measures!N13: {added}" in output, output
+    assert _digest(small) == digest

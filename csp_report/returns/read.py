@@ -336,14 +336,35 @@ def _read(wb: Any, project: Project, problems: _Problems
     keys = {v: k for k, v in letters.items()}
     sheet_rows = max((r[0][0] for r in meta_rows if r and isinstance(r[0][0], int)),
                      default=0)
-    values = _rows(wb[spec.SHEET], min(sheet_rows, spec.MAX_ROWS + 50), len(letters))
+    values = _rows(wb[spec.SHEET], min(sheet_rows + ROWS_AFTER, spec.MAX_ROWS + 50),
+                   len(letters))
     by_file = {e.file: e for entries in project.measures.values() for e in entries}
     returned = Returned(problems.name, period, owner, [], _completed_by(wb))
     for meta in meta_rows:
         row = _row(meta, values, keys, by_file, project, period, owner, problems)
         if row is not None:
             returned.rows.append(row)
+    _rows_added(values, sheet_rows, problems)
     return (None if problems.found else returned), problems.found
+
+
+# How many rows below the return's own are looked at for anything typed there.
+ROWS_AFTER = 200
+
+
+def _rows_added(values: list[list[Any]], last: int, problems: _Problems) -> None:
+    """Anything typed below the return's own rows is named: only those rows are read, so a
+    figure or words typed in a row of their own would be dropped without a word."""
+    from openpyxl.utils import get_column_letter
+
+    for number, row in enumerate(values[last:], start=last + 1):
+        typed = next((index for index, (value, _) in enumerate(row)
+                      if value is not None and str(value).strip()), None)
+        if typed is not None:
+            problems.add(f"{spec.SHEET}!{get_column_letter(typed + 1)}{number}", "",
+                         "this row is not one of the return's, and would not be read: put "
+                         "figures and words in the rows of their measures (commentary takes "
+                         "any note)")
 
 
 def _completed_by(wb: Any) -> str | None:
