@@ -352,3 +352,25 @@ def test_anything_typed_below_the_return_s_rows_is_named(small: Path) -> None:
              "words in the rows of their measures (commentary takes any note)")
     assert f"Measures!B12: {added}" in output and f"Measures!N13: {added}" in output, output
     assert _digest(small) == digest
+
+
+def test_a_part_packed_like_a_bomb_is_refused_before_it_is_parsed(small: Path) -> None:
+    """56 KB that unpacked to 48 MB of styles (under the 50 MiB limit) took the XML parser
+    1.6 GB and minutes."""
+    source = _export(small)
+    bomb = small / "returns/bomb.xlsx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/styles.xml":
+                data = data.replace(b"</styleSheet>",
+                                    b"<extLst>" + b"<a/>" * 500_000 + b"</extLst></styleSheet>")
+                size = len(data)
+            out.writestr(info.filename, data)
+    with zipfile.ZipFile(bomb) as archive:
+        packed = archive.getinfo("xl/styles.xml").compress_size
+    code, output = _import(small, "returns/bomb.xlsx", "--dry-run")
+    assert (code, output) == (1, "Error: 1 problem found; no measure file was changed:\n"
+                                 f"returns/bomb.xlsx: its part 'xl/styles.xml' unpacks to "
+                                 f"{size:,} bytes from {packed:,}, as no spreadsheet's does; "
+                                 "ask for the return to be sent again\n")

@@ -24,6 +24,7 @@ META = "csp-report"  # a very hidden sheet: which measure and series each row is
 HEADER_ROW = 4
 MAX_BYTES = 5 * 1024 * 1024            # a return is a few dozen kilobytes
 MAX_UNPACKED = 50 * 1024 * 1024       # refuses zip bombs before any XML is parsed
+BOMB_PART, BOMB_RATIO = 1024 * 1024, 100  # a part over 1 MiB packed over 100 times smaller
 MAX_SHEETS = 10
 MAX_ROWS = 5_000
 MAX_COLUMNS = 40
