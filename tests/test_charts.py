@@ -112,6 +112,24 @@ def test_chart_states_its_figures_status_and_comparator(robbery: Path) -> None:
         "Status: Green.")
 
 
+def test_neighbouring_figures_that_differ_never_print_the_same(tmp_path: Path) -> None:
+    """99.96% then 99.95% printed "Latest 100.0% ..., down from 100.0%"."""
+    share = """\
+section: crime
+title: Satisfaction
+unit: percentage
+good: higher
+quarters:
+  2023-24-Q1: {value: 99.9}
+  2023-24-Q2: {value: 99.96}
+  2023-24-Q3: {value: 99.95}
+"""
+    chart = only_chart(document(make_project(tmp_path, REPORT, {"board/1.yaml": share}),
+                                "board", "2023-24-Q3"))
+    assert [p.text for p in chart.points] == ["99.90%", "99.96%", "99.95%"]
+    assert "Latest 99.95% in Q3 2023/24, down from 99.96% in Q2 2023/24." in chart.alt
+
+
 def test_status_is_a_shape_and_a_word_not_colour_alone(tmp_path: Path) -> None:
     worse = ROBBERY.replace("2023-24-Q3: {value: 30}", "2023-24-Q3: {value: 60}")
     chart = only_chart(document(make_project(tmp_path, REPORT, {"board/1.yaml": worse}),

@@ -9,7 +9,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from ..compute.measures import ComputedMeasure, ComputedPack
-from ..compute.numbers import FIXED_UNITS, figure_places, plain, share
+from ..compute.numbers import FIXED_UNITS, comparison_places, figure_places, plain, share
 from ..compute.trend import Trend, trend
 from ..model.columns import ChartBlock
 from ..model.periods import Period
@@ -111,7 +111,10 @@ def trend_chart(sentences: Sentences, scheme: Scheme | None, measure: ComputedMe
                 series: Trend, size: str) -> Chart:
     """One series' trend as a Chart."""
     spec = series.spec
-    places = spec.decimals
+    # Places enough that two figures next to each other that differ never print the same
+    # (99.96% then 99.95% printed "100.0%, down from 100.0%"): as in the sentences.
+    known = [p.value for p in series.points if p.value is not None]
+    places = comparison_places(zip(known[1:], known[:-1], strict=True), spec.decimals)
     values = series.values + [p.target for p in series.points if p.target is not None]
     low, high = _axis(values, spec.unit)
     points = tuple(ChartPoint(
