@@ -192,13 +192,16 @@ def check_travel(given: str, found: Travel, figures: SeriesFigures) -> str | Non
     reduction in a measure where lower is better. Whether a monitored measure's change is
     better or worse is the data owner's judgement, so only its up or down is checked."""
     stated = GIVEN_TRAVEL[given]
+    arrow = found.arrow
+    if figures.spec.unit == "rank":  # a rank goes up as its number falls: 7th to 5th is up
+        arrow = {UP: DOWN, DOWN: UP}.get(arrow, arrow)
     if given in ("up", "down") or figures.spec.good == "monitor":
-        if given not in ("up", "down") or stated.arrow == found.arrow:
+        if given not in ("up", "down") or stated.arrow == arrow:
             return None
     elif stated.label == found.label:
         return None
     if given in ("up", "down"):
-        went = {UP: "went up", DOWN: "went down"}.get(found.arrow, "did not change")
+        went = {UP: "went up", DOWN: "went down"}.get(arrow, "did not change")
         return f"travel is given as {given}, but the figures {went}"
     return (f"travel is given as {given}, but the figures show {found.label.lower()} "
             f"({figures.spec.good} is better)")

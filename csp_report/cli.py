@@ -181,11 +181,11 @@ def build(project_dir: Path, pack: str | None, period: str | None, formats: tupl
     from .write import output_folder
 
     chosen = formats or DEFAULT_FORMATS
+    target = output_folder(project_dir, out)  # first: the same answer with or without a cache
     cache = None if no_cache else RenderCache(project_dir)
     inputs = Inputs.read(project_dir, pack, period, chosen) if cache else None
     # Nothing changed since a build with these options: its files, from the cache.
-    replayed = replay(cache, inputs.build_key(cache), output_folder(project_dir, out)) \
-        if cache and inputs else None
+    replayed = replay(cache, inputs.build_key(cache), target) if cache and inputs else None
     if replayed is not None:
         written, notices = replayed
         for message in notices:

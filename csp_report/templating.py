@@ -25,8 +25,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter
 from jinja2.utils import Namespace
 from markupsafe import EscapeFormatter
 
-from .errors import TemplateProblem, UsageError
-from .write import is_inside, leads_inside
+from .errors import BuildError, TemplateProblem, UsageError
+from .write import is_inside, leads_inside, write_all
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -789,9 +789,6 @@ def copy_default_templates(project_root: Path, names: Iterable[str]) -> list[Pat
     """Copy the package's templates `names` into the project's templates/ folder: all of
     them or, when any name is unknown (a UsageError) or any copy would go through a link or
     replace a file of the project's (a BuildError), none of them."""
-    from .errors import BuildError  # a file in the way is a file problem (exit 1)
-    from .write import write_all
-
     chosen = list(dict.fromkeys(names))  # a name given twice is copied once
     _refuse_unknown_templates(chosen)
     targets = [_template_target(project_root, name) for name in chosen]
@@ -821,12 +818,13 @@ def _template_target(project_root: Path, name: str) -> Path:
     target = folder / name
     for place in [folder, *(folder / inner for inner in
                             reversed(target.relative_to(folder).parents[:-1]))]:
+        # A problem of the project's folders, as a file already there is: exit 1, not 2.
         if place.is_symlink():
-            raise UsageError(f"refused to write into {place}: it is a link (it may lead "
+            raise BuildError(f"refused to write into {place}: it is a link (it may lead "
                              "outside the project); the templates must be folders and files "
                              "of the project itself")
         if place.exists() and not place.is_dir():
-            raise UsageError(f"{place} is in the way: it is not a folder")
+            raise BuildError(f"{place} is in the way: it is not a folder")
     return target
 
 

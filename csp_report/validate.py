@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +16,7 @@ from .model.measure import Figures, Measure, Quarter
 from .model.periods import FinancialYear, Period
 from .model.project import MeasureEntry, Project, ref_key
 from .model.report import Report
+from .model.types import printed_form
 from .validate_layout import check_frequency, check_measure, check_ref_shown, check_report
 
 _FIGURE_FIELDS = ("value", "previous", "ytd", "ytd_previous", "baseline", "out_of")
@@ -127,21 +127,13 @@ def _check_references(doc: Document, report: Report, pack_id: str,
                                 f"{did_you_mean(owner, report.owners)}"))
     ref = data.get("ref")
     if isinstance(ref, str):
-        printed = _as_printed(ref)
+        printed = printed_form(ref)  # '1.1 ' and '1.1' are one ref twice
         first = refs.setdefault((pack_id, printed), doc.file)
         if first != doc.file:
             same = "" if printed == ref else f" (it prints as '{printed}')"
             problems.append(Problem(doc.file, doc.line_of(("ref",)), "ref",
                                     f"'{ref}'{same} is already used by {first}"))
     return problems
-
-
-def _as_printed(ref: str) -> str:
-    """A ref as a reader sees it: '1.1 ', ' 1.1', '1.1' with a no-break or a zero-width space
-    all print as 1.1, so two of them are the same ref twice. (Canonical forms only: '1.²'
-    prints with a superscript two, not as 1.2.)"""
-    visible = "".join(c for c in ref if unicodedata.category(c) != "Cf")
-    return " ".join(unicodedata.normalize("NFC", visible).split())
 
 
 def _check_history(entry: MeasureEntry) -> list[Problem]:
@@ -312,9 +304,15 @@ def _check_figures(where: tuple[Any, ...], figures: Figures, unit: str, additive
             unit == "count" and additive):
         add(where + ("ytd" if figures.ytd is not None else "ytd_previous",),
             "year-to-date figures are for counts that add up over the year")
-    if unit == "rank" and figures.out_of is not None and figures.value is not None \
-            and figures.value > figures.out_of:
-        add(where + ("value",), f"rank {figures.value} is beyond out_of {figures.out_of}")
+    if unit == "rank" and figures.out_of is not None:
+        out_of = figures.out_of
+        if out_of < 1 or out_of != out_of.to_integral_value():
+            add(where + ("out_of",), f"out_of is how many places there are, a whole number, "
+                                     f"got {out_of}")
+        for name in ("value", "previous"):
+            rank = getattr(figures, name)
+            if rank is not None and rank > out_of:
+                add(where + (name,), f"rank {rank} is beyond out_of {out_of}")
     if figures.out_of is not None and unit != "rank":
         add(where + ("out_of",), f"out_of is for ranks (how many places there are), not for "
                                  f"a {unit}")

@@ -11,7 +11,6 @@ from .layout.theme import MIN_CONTRAST, Theme, contrast
 from .loader import REPORT_FILE, Document
 from .messages import did_you_mean
 from .model.columns import (
-    NAMING_KINDS,
     ChosenQuarters,
     Column,
     column_width,
@@ -22,6 +21,7 @@ from .model.measure import Measure
 from .model.periods import Period
 from .model.report import FieldSpec, Pack, Report
 from .model.status import BUILT_IN, Scheme
+from .model.types import printed_form
 
 
 def scheme_of(report: Report, pack: Pack) -> Scheme | None:
@@ -36,6 +36,7 @@ def check_report(report: Report, doc: Document) -> list[Problem]:
     schemes = ["none", *BUILT_IN, *report.status_schemes]
     theme = Theme.from_config(report.theme)
     for name, scheme in report.status_schemes.items():
+        problems += _check_words(name, scheme, doc)
         for sid, status in scheme.statuses.items():
             best = contrast(theme.text_on(status.colour), status.colour)
             if best < MIN_CONTRAST:
@@ -80,10 +81,16 @@ def check_report(report: Report, doc: Document) -> list[Problem]:
         for sid, section in pack.sections.items():
             if section.columns is not None:
                 places.append((("packs", pack_id, "sections", sid, "columns"), section.columns))
-        tables = places if pack.columns is not None else \
-            [(("packs", pack_id, "layout"), list(table_columns(pack))), *places]
+        tables = list(places)
+        if any(section.columns is None for section in pack.sections.values()):
+            # The pack's own table (its columns, or else its preset's) is drawn somewhere.
+            tables.insert(0, (("packs", pack_id, "columns") if pack.columns is not None else
+                              ("packs", pack_id, "layout"), list(table_columns(pack))))
+            if pack.columns is not None:
+                del tables[1]  # the pack's own columns, in places too
         for path, columns in tables:
-            problems += _check_table(path, columns, most_periods(pack, pack.frequency), doc)
+            problems += _check_table(path, columns, most_periods(pack, pack.frequency), report,
+                                     theme, pack.layout, doc)
         for path, columns in places:
             for index, column in enumerate(columns):
                 where = (*path, index, "field")
@@ -100,30 +107,50 @@ def check_report(report: Report, doc: Document) -> list[Problem]:
     return problems
 
 
-# The narrowest a column may be, as a share of its table's width (a periods column counted
-# once for each period it can show). No board reads a column a few millimetres wide, and the
-# PDF renderer takes minutes to lay a long commentary out in one, line after line, page after
-# page: at 1% of the width 18,000 characters took over ten minutes, at 3% 93 s.
-MIN_TEXT_SHARE = 5  # a column of text: measure, title, detail, owner, narrative, field, chart
-MIN_SHARE = 2       # any other
-TEXT_KINDS = ("measure", "title", "detail", "owner", "narrative", "field", "chart")
+# The narrowest a column of long text may be: commentary and narratives run to 20,000
+# characters, and the PDF renderer takes minutes to lay one out in a column a few millimetres
+# wide, line after line, page after page (1% of the width: over ten minutes, 3%: 93 s). Other
+# texts are at most 2,000 characters: a narrow column of them is slow to read, not to draw.
+MIN_TEXT_SHARE = 5  # per cent of the table's width (a periods column: each of its periods)
+MIN_TEXT_MM = 12    # and millimetres, as the theme draws the table
 
 
-def _check_table(path: tuple[Any, ...], columns: list[Column], periods: int,
-                 doc: Document) -> list[Problem]:
-    """A table says which measure each row is, and no column of it is too narrow to read."""
+def _long_text(column: Column) -> bool:
+    """Whether the column may hold commentary or a narrative (up to 20,000 characters)."""
+    if column.kind in ("narrative", "detail"):
+        return True
+    if column.kind == "periods":
+        return not column.brief  # its sentences, commentary and narratives
+    if column.kind == "measure":
+        return "detail" in (column.show or ("title", "detail"))
+    return False  # a field's text, a title or a name is at most 2,000 characters
+
+
+def _names_rows(column: Column) -> bool:
+    """Whether the column says which measure a row is: its ref or its title."""
+    if column.kind == "measure":
+        return "title" in (column.show or ("title",))
+    return column.kind in ("ref", "title")
+
+
+def _check_table(path: tuple[Any, ...], columns: list[Column], periods: int, report: Report,
+                 theme: Theme, style: str, doc: Document) -> list[Problem]:
+    """A table says which measure each row is, and no column of long text in it is too
+    narrow to draw."""
     problems: list[Problem] = []
     declared = path[-1] == "columns"  # else the preset's columns, found at the pack's layout
-    if not any(column.kind in NAMING_KINDS for column in columns):
+    if not any(_names_rows(column) for column in columns):
         problems.append(Problem(REPORT_FILE, doc.line_of(path), ".".join(map(str, path)),
-                                "a table needs a ref, measure or title column: without one "
-                                "nothing says which measure a row is"))
+                                "a table needs a ref, title or measure column showing the "
+                                "title: without one nothing says which measure a row is"))
     counts = [periods if column.kind == "periods" else 1 for column in columns]
     total = sum(column_width(c) * n for c, n in zip(columns, counts, strict=True))
+    table_mm = theme.text_width_mm * theme.table_percent(style) / 100
     for index, column in enumerate(columns):
         share = 100 * column_width(column) / total
-        least = MIN_TEXT_SHARE if column.kind in TEXT_KINDS else MIN_SHARE
-        if share >= least:
+        width_mm = table_mm * share / 100
+        if not _long_text(column) or (share >= MIN_TEXT_SHARE
+                                              and width_mm >= MIN_TEXT_MM):
             continue
         where = (*path, index, "width") if declared and column.width is not None else \
             ((*path, index) if declared else path)
@@ -133,9 +160,28 @@ def _check_table(path: tuple[Any, ...], columns: list[Column], periods: int,
             if periods > 1 and "periods" in (c.kind for c in columns) else ""
         problems.append(Problem(
             REPORT_FILE, doc.line_of(where), ".".join(map(str, where)),
-            f"{what} would be {share:.1f}% of the table's width{counted}; a column of text "
-            f"needs at least {MIN_TEXT_SHARE}%, any other {MIN_SHARE}%: give it a larger "
-            "width, or the others smaller ones"))
+            f"{what} would be {share:.1f}% of the table's width{counted}, {width_mm:.0f} mm "
+            f"as the theme draws it; a column that may hold commentary needs at least "
+            f"{MIN_TEXT_SHARE}% and {MIN_TEXT_MM} mm: give it a larger width, or the others "
+            "smaller ones"))
+    return problems
+
+
+def _check_words(name: str, scheme: Scheme, doc: Document) -> list[Problem]:
+    """No two statuses of a scheme print the same word: a reader could not tell them apart
+    (the summary had two 'Good' columns, one of them the bad news)."""
+    problems, seen = [], dict[str, str]()
+    for sid, status in scheme.statuses.items():
+        word = printed_form(status.word).casefold()
+        if word in seen:
+            where = ("status_schemes", name, "statuses", sid, "word")
+            first = scheme.statuses[seen[word]].word
+            problems.append(Problem(
+                REPORT_FILE, doc.line_of(where), ".".join(where),
+                f"'{status.word}' prints as the word of '{seen[word]}' ('{first}'): a reader "
+                "could not tell the two statuses apart"))
+        else:
+            seen[word] = sid
     return problems
 
 
@@ -192,8 +238,9 @@ def check_frequency(measure: Measure, doc: Document, pack: Pack,
 
 
 def _check_start(measure: Measure, doc: Document, wanted: str | None) -> list[Problem]:
-    """The measure's start is a period of its own frequency, and no entry comes before it:
-    the pack leaves periods before the start empty, so such a figure was hidden, yet rated."""
+    """The measure's start is a period of its own frequency, and no entry of its year comes
+    before it: the pack leaves those periods empty, so such a figure was hidden, yet rated and
+    counted in the year to date. (Entries of earlier years are history, for its trend.)"""
     if measure.start is None:
         return []
     start = Period.parse(measure.start)
@@ -202,10 +249,12 @@ def _check_start(measure: Measure, doc: Document, wanted: str | None) -> list[Pr
         return [Problem(doc.file, doc.line_of(("start",)), "start",
                         f"start is a period like {example}, as the measure's entries are")]
     return [Problem(doc.file, doc.line_of(("quarters", pid)), f"quarters.{pid}",
-                    f"this period is before the measure's start ({measure.start}): remove it, "
-                    "or give an earlier start")
+                    f"this period is before the measure's start ({measure.start}), in its "
+                    "year: the pack leaves it empty, yet it would count; remove it, or give "
+                    "an earlier start")
             for pid in measure.quarters
-            if Period.parse(pid).kind == start.kind and Period.parse(pid) < start]
+            if (entry := Period.parse(pid)).kind == start.kind and entry < start
+            and entry.year_start == start.year_start]
 
 
 def check_ref_shown(data: dict[str, Any], doc: Document, pack: Pack,

@@ -48,6 +48,10 @@ def output_folder(root: Path, out: Path | None) -> Path:
     if not leads_inside(folder, root):
         raise BuildError(f"refused to write to {folder}: it is a link leading out of the "
                          "project; remove it, or give --out to write elsewhere")
+    for name in INPUT_FOLDERS:
+        if leads_inside(folder, root / name):
+            raise BuildError(f"refused to write to {folder}: it is a link into the project's "
+                             f"{name}/, where the packs would be read as its files; remove it")
     if folder.is_symlink() and not folder.exists():
         raise BuildError(f"cannot write to {folder}: it is a link to a folder that does not "
                          "exist; make that folder, or remove the link")

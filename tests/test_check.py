@@ -222,3 +222,16 @@ quarters:
     for number, measure in enumerate((text, series, no_previous)):
         root = tiny(tmp_path / str(number), measure)
         assert check_project(open_project(root)) == []
+
+
+def test_a_rank_goes_up_as_its_number_falls(tmp_path: Path) -> None:
+    """7th to 5th is 'up 2 places' in the pack; check said the figures went down."""
+    rank = _travel_measure(5, "up", "lower").replace("unit: count\nnoun: offences\n",
+                                                      "unit: rank\n")
+    rank = rank.replace("previous: 17", "previous: 7")
+    root = tiny(tmp_path / "up", rank)
+    assert check_project(open_project(root)) == []
+    root = tiny(tmp_path / "down", rank.replace("travel: up", "travel: down"))
+    assert [str(p) for p in check_project(open_project(root))] == [
+        "data/measures/targets/1.yaml:11: quarters.2016-17-Q1.travel: travel is given as down, "
+        "but the figures went up"]

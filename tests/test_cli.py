@@ -170,8 +170,17 @@ def test_templates_with_a_link_on_the_way_writes_nothing(tmp_path: Path) -> None
     outside.mkdir()
     (project / "templates/sentences").symlink_to(outside)
     assert _templates(project, "pack.html", "sentences/bare.txt") == (
-        2, f"Error: refused to write into {project / 'templates/sentences'}: it is a link (it "
+        1, f"Error: refused to write into {project / 'templates/sentences'}: it is a link (it "
         "may lead outside the project); the templates must be folders and files of the "
         "project itself\n")
     assert sorted(p.name for p in (project / "templates").iterdir()) == ["sentences"]
     assert list(outside.iterdir()) == []
+
+
+def test_templates_with_a_file_in_the_way_of_a_folder_writes_nothing(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "templates").mkdir(parents=True)
+    (project / "templates/sentences").write_text("a file")
+    assert _templates(project, "pack.html", "sentences/bare.txt") == (
+        1, f"Error: {project / 'templates/sentences'} is in the way: it is not a folder\n")
+    assert sorted(p.name for p in (project / "templates").iterdir()) == ["sentences"]

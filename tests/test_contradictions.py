@@ -62,13 +62,21 @@ def _scheme(root: Path, statuses: str) -> None:
          "language: en-GB\n" + SCHEME.replace("STATUSES\n", statuses))
 
 
-def test_two_statuses_that_print_the_same_word_are_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("word", [" good ", "Go\u200bod", "GOOD"])
+def test_two_statuses_that_print_the_same_word_are_refused(tmp_path: Path, word: str) -> None:
     root = project(tmp_path)
     _scheme(root, '      good: {word: Good, colour: "#00B050"}\n'
-                  '      bad: {word: " good ", colour: "#00B050", bad: true}\n')
+                  f'      bad: {{word: "{word}", colour: "#00B050", bad: true}}\n')
     assert problems(root) == [
-        "data/report.yaml:9: status_schemes.own: statuses 'good' and 'bad' both print "
-        "' good ': a reader could not tell them apart"]
+        f"data/report.yaml:13: status_schemes.own.statuses.bad.word: '{word}' prints as the "
+        "word of 'good' ('Good'): a reader could not tell the two statuses apart"]
+
+
+def test_an_accent_composed_or_not_is_the_same_word(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    _scheme(root, '      a: {word: "Caf\u00e9", colour: "#00B050"}\n'
+                  '      b: {word: "Cafe\u0301", colour: "#00B050"}\n')
+    assert len(problems(root)) == 1
 
 
 def test_a_scheme_has_at_most_twenty_statuses(tmp_path: Path) -> None:
@@ -148,7 +156,17 @@ def test_no_figure_comes_before_the_measure_s_start(tmp_path: Path) -> None:
     edit(root, ROBBERY, "good: lower\n", "good: lower\nstart: 2016-17-Q2\n")
     assert problems(root) == [
         f"{ROBBERY}:13: quarters.2016-17-Q1: this period is before the measure's start "
-        "(2016-17-Q2): remove it, or give an earlier start"]
+        "(2016-17-Q2), in its year: the pack leaves it empty, yet it would count; remove it, "
+        "or give an earlier start"]
+
+
+def test_entries_of_years_before_the_start_are_history(tmp_path: Path) -> None:
+    """A measure new this year keeps last year's quarters for its trend."""
+    root = project(tmp_path)
+    edit(root, ROBBERY, "good: lower\n", "good: lower\nstart: 2017-18-Q2\n")
+    edit(root, ROBBERY, "    commentary: Fewer offences than last year\n",
+         "    commentary: Fewer offences than last year\n  2017-18-Q2: {value: 12}\n")
+    assert open_project(root).measure_count == 3
 
 
 def test_a_start_is_a_period_of_the_measure_s_own_frequency(tmp_path: Path) -> None:
@@ -168,3 +186,20 @@ def test_refs_that_print_differently_are_different_refs(tmp_path: Path, ref: str
         assert problems(root) == [f"{OTHER}:1: ref: '\u00e9' is already used by {ROBBERY}"]
     else:
         assert open_project(root).measure_count == 3
+
+
+@pytest.mark.parametrize(("figures", "problem"), [
+    ("value: 5\n    previous: 7\n    out_of: 15.5",
+     "quarters.2016-17-Q1.out_of: out_of is how many places there are, a whole number, got "
+     "15.5"),
+    ("value: 5\n    previous: 40\n    out_of: 15",
+     "quarters.2016-17-Q1.previous: rank 40 is beyond out_of 15"),
+])
+def test_out_of_is_whole_and_no_rank_is_beyond_it(tmp_path: Path, figures: str,
+                                                  problem: str) -> None:
+    """'Ranked 5th out of 15.5, compared to 40th last year (up 35 places)' was printed."""
+    root = project(tmp_path)
+    edit(root, ROBBERY, "unit: count", "unit: rank")
+    edit(root, ROBBERY, "value: 14\n    previous: 17", figures)
+    edit(root, ROBBERY, "  2016-17: {target: 101, ", "  2016-17: {target: 3, ")
+    assert [p.split(": ", 1)[1] for p in problems(root)] == [problem]

@@ -233,3 +233,24 @@ def test_out_into_the_project_s_data_or_templates_is_refused(
         2, f"Error: --out {small / out} is inside the project's {folder}/: {what} would be "
            "written among its files; choose another folder\n")
     assert open_project(small).measure_count == 3
+
+
+def test_an_output_link_into_data_is_refused(small: Path) -> None:
+    """The packs landed among the measure files, and the project no longer validated."""
+    (small / "output").symlink_to("data/measures/tracker")
+    for options in ([], ["--no-cache"]):
+        result = CliRunner().invoke(main, ["build", str(small), "--format", "html", *options])
+        assert (result.exit_code, result.output) == (
+            1, f"Error: refused to write to {small / 'output'}: it is a link into the "
+               "project's data/, where the packs would be read as its files; remove it\n")
+    assert open_project(small).measure_count == 3
+
+
+def test_out_into_data_is_the_same_answer_with_or_without_the_cache(small: Path) -> None:
+    """With bad data too, it was exit 2 with the cache and 1 without."""
+    measure = small / "data/measures/tracker/1.1-robbery.yaml"
+    measure.write_text(measure.read_text() + "bogus: 1\n")
+    for options in ([], ["--no-cache"]):
+        result = CliRunner().invoke(main, ["build", str(small), "--format", "html",
+                                           "--out", str(small / "data/x"), *options])
+        assert result.exit_code == 2, result.output

@@ -12,7 +12,7 @@ import jinja2
 import pytest
 from jinja2.exceptions import SecurityError
 
-from csp_report.errors import TemplateProblem, UsageError
+from csp_report.errors import BuildError, TemplateProblem
 from csp_report.templating import (
     MAX_TEMPLATE_DEPTH,
     _environment,
@@ -186,7 +186,7 @@ def test_templates_never_writes_through_a_link(tmp_path: Path, link: str) -> Non
     outside.mkdir()
     (project / link).parent.mkdir(parents=True, exist_ok=True)
     (project / link).symlink_to(outside)
-    with pytest.raises(UsageError, match=f"refused to write into .*{link}: it is a link"):
+    with pytest.raises(BuildError, match=f"refused to write into .*{link}: it is a link"):
         copy_default_template(project, "sentences/bare.txt")
     assert list(outside.iterdir()) == []
 

@@ -28,8 +28,6 @@ DEFAULT_WIDTHS: dict[str, int] = {
     "ytd": 16, "year-result": 16, "status": 9, "travel": 9, "narrative": 30, "field": 10,
     "chart": 18,
 }
-# The kinds that say which measure a row is: a table needs one of them.
-NAMING_KINDS = ("ref", "measure", "title")
 MeasurePart = Literal["title", "detail", "baseline", "years", "target"]
 ChartSize = Literal["small", "large"]
 LabelStyle = Literal["quarter", "quarter-update", "range", "short-range", "period-id"]

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from .types import Count, Identifier, LongText, Number, PeriodId, Strict, Text, YearId
+from .types import Count, Identifier, LongText, NonNegative, Number, PeriodId, Strict, Text, YearId
 
 Decimals = Annotated[int, Field(ge=0, le=6, description="Decimal places figures print at "
                                 "(default: 1; 0 for ranks); a comparison shows more where "
@@ -148,8 +148,7 @@ class Measure(Strict):
     quarters: dict[PeriodId, Quarter] = {}
     rag_rule: Literal["tolerance", "improvement", "change"] | None = Field(
         None, description="Overrides the report's RAG rule for this measure")
-    tolerance: Number | None = Field(None, ge=0,
-                                     description="Overrides the report's tolerance")
+    tolerance: NonNegative | None = Field(None, description="Overrides the report's tolerance")
     rated: Literal["computed", "given"] = Field(
         "computed", description="computed: by the RAG rules; given: each quarter's status "
         "is given in the data (a partner's own rating)")

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .types import Identifier, Number, Strict, Text
+from .types import Identifier, NonNegative, Strict, Text
 
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 Outcome = Literal["met", "near", "missed", "unrated"]
@@ -48,19 +48,6 @@ class Scheme(Strict):
     computed: dict[Outcome, Identifier] | None = Field(
         None, description="Map the rule's outcomes (met, near, missed, unrated) to statuses; "
         "without it each measure's status is given in the data")
-
-    @model_validator(mode="after")
-    def _words_differ(self) -> Scheme:
-        seen: dict[str, str] = {}
-        for sid, status in self.statuses.items():
-            word = " ".join(status.word.casefold().split())
-            if word in seen:
-                raise PydanticCustomError(
-                    "status_words", "statuses '{first}' and '{second}' both print '{word}': "
-                    "a reader could not tell them apart", {
-                        "first": seen[word], "second": sid, "word": status.word})
-            seen[word] = sid
-        return self
 
     @model_validator(mode="after")
     def _computed_statuses_exist(self) -> Scheme:
@@ -102,7 +89,7 @@ class RagRules(Strict):
         "improvement: met on target, near if it missed but improved on last year. "
         "change: against the same period last year, met if better by more than the "
         "tolerance, near within it, missed if worse by more")
-    tolerance: Number = Field(Decimal(5), ge=0, description="Per cent still 'near'")
+    tolerance: NonNegative = Field(Decimal(5), description="Per cent still 'near'")
     no_target: Literal["last-year", "grey"] = Field(
         "last-year",
         description="With no target for the year, compare with the same period last year "

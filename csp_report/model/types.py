@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 from .glyphs import unprintable
@@ -171,6 +179,9 @@ def _year(value: str) -> str:
 
 
 Number = Annotated[Decimal, BeforeValidator(_number), WithJsonSchema({"type": "number"})]
+# A number that may be 0 but never less (a tolerance); pydantic's own message for a negative.
+NonNegative = Annotated[Decimal, BeforeValidator(_number), Field(ge=0),
+                        WithJsonSchema({"type": "number", "minimum": 0})]
 Count = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_not_negative),
                   WithJsonSchema({"type": "number", "minimum": 0})]
 # Limits keep one runaway paste from producing a pack of hundreds of pages.
@@ -191,3 +202,11 @@ PeriodId = Annotated[str, BeforeValidator(_string), AfterValidator(_period),
                                      "pattern": r"^\d{4}-\d{2}-(Q[1-4]|M(0[1-9]|1[0-2]))$"})]
 YearId = Annotated[str, BeforeValidator(_string), AfterValidator(_year),
                    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}$"})]
+
+
+def printed_form(text: str) -> str:
+    """A text as a reader sees it: without invisible format characters (a zero-width space),
+    canonical Unicode (an accent composed or not), any run of spaces one space, no spaces at
+    the ends. Compatibility forms stay apart: '1.\u00b2' prints with a superscript two."""
+    visible = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return " ".join(unicodedata.normalize("NFC", visible).split())
