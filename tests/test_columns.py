@@ -214,10 +214,10 @@ def test_a_periods_column_holds_commentary_and_counts_once_for_each_period(
 
 def test_a_table_the_theme_draws_narrow_is_refused_too(tmp_path: Path) -> None:
     """Shares of a table 11 mm wide: a commentary column at 50% was 5.5 mm, and the build ran
-    for over 15 minutes."""
-    theme = "theme: {orientation: portrait, margin_left: 50, margin_right: 50, " \
-        "table_width: {table: 10}}\n"
-    report = REPORT.replace("[{kind: KIND}]", "[ref, {kind: narrative, field: action}]")
+    for over 15 minutes. (Here: 10% of 186 mm.)"""
+    theme = "theme: {orientation: portrait, table_width: {table: 10}}\n"
+    report = REPORT.replace("[{kind: KIND}]", "[{kind: ref, width: 50}, "
+                            "{kind: narrative, field: action, width: 50}]")
     root = make_project(tmp_path, theme + report, {"p/robbery.yaml": MEASURE})
     from csp_report.api import open_project
     from csp_report.errors import InvalidProject
@@ -225,8 +225,8 @@ def test_a_table_the_theme_draws_narrow_is_refused_too(tmp_path: Path) -> None:
     with pytest.raises(InvalidProject) as caught:
         open_project(root)
     assert [str(p) for p in caught.value.problems] == [
-        "data/report.yaml:16: packs.p.columns.1: the narrative column would be 83.3% of the "
-        f"table's width, 9 mm as the theme draws it; {NEEDS}"]
+        "data/report.yaml:16: packs.p.columns.1.width: the narrative column would be 50.0% of "
+        f"the table's width, 9 mm as the theme draws it; {NEEDS}"]
 
 
 @pytest.mark.parametrize("columns", [

@@ -217,6 +217,10 @@ def test_painting_fills_headers_banners_and_status_cells() -> None:
     ('  word_font: "Arial; }"\n', "theme.word_font",
      "'Arial; }' is not a font name: use letters, digits, spaces and dashes"),
     ("  page_size: B5\n", "theme.page_size", "expected one of 'A4', 'A3', 'Letter'; got 'B5'"),
+    # Room for the tables: a ref broke into "1 / . / 1" and status words letter by letter.
+    ("  orientation: portrait\n  margin_left: 50\n  margin_right: 50\n", "theme",
+     "the text between the side margins would be 110 mm wide on A4 portrait paper; a pack's "
+     "tables need at least 120 mm: smaller margins, or landscape"),
     # A built-in scheme's fills too (validate said OK; build failed naming no file or field).
     ('  text: "#767676"\n', "theme.text",
      "neither the theme's text colour #767676 nor its light text #FFFFFF reads on the rag "

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from ..errors import BuildError
-from ..model.theme import MIN_CONTRAST, ThemeConfig, contrast, luminance
+from ..model.theme import MIN_CONTRAST, PAPER_MM, ThemeConfig, contrast, luminance
 from .document import Cell, Charts, Document, Page, Row, Table
 
 __all__ = ["MIN_CONTRAST", "Theme", "contrast", "luminance", "paint"]
 
 MM_PER_INCH = 25.4
 TWIPS_PER_INCH = 1440
-PAGE_SIZES = {"A4": (210.0, 297.0), "A3": (297.0, 420.0), "Letter": (215.9, 279.4)}  # mm
+PAGE_SIZES = PAPER_MM  # (short side, long side), mm
 
 _DEFAULT = ThemeConfig()
 

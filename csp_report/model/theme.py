@@ -20,6 +20,7 @@ from pydantic import (
     ValidationInfo,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -92,6 +93,11 @@ _READ_ON = {"text": None, "muted": None, "accent": None, "banner_text": "banner_
             "header_text": "header_fill"}
 
 
+# Paper sizes (short side, long side) in millimetres, and the narrowest text a pack may have.
+PAPER_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0), "Letter": (215.9, 279.4)}
+MIN_TEXT_WIDTH_MM = 120
+
+
 class ThemeConfig(Strict):
     """The pack's look; sizes in points (pt) or millimetres (mm) as each field says."""
 
@@ -151,6 +157,22 @@ class ThemeConfig(Strict):
     margin_left: Margin = Field(Decimal(12), description="Left margin, mm")
     footer_distance: Upto50 = Field(Decimal(6), description="Word: footer distance "
                                              "from the page edge, mm")
+
+    @model_validator(mode="after")
+    def _room_for_tables(self) -> ThemeConfig:
+        """Side margins that leave a pack's tables room: at 110 mm (portrait, 50 mm each side)
+        a ref broke into '1 / . / 1' and status words letter by letter."""
+        short, long = PAPER_MM[self.page_size]
+        width = (long if self.orientation == "landscape" else short) \
+            - float(self.margin_left) - float(self.margin_right)
+        if width < MIN_TEXT_WIDTH_MM:
+            raise PydanticCustomError(
+                "text_width", "the text between the side margins would be {width} mm wide on "
+                "{paper} {orientation} paper; a pack's tables need at least {least} mm: "
+                "smaller margins, or landscape", {
+                    "width": f"{width:.0f}", "paper": self.page_size,
+                    "orientation": self.orientation, "least": MIN_TEXT_WIDTH_MM})
+        return self
 
     @field_validator("text", "muted", "accent", "banner_text", "header_text")
     @classmethod
