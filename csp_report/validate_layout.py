@@ -75,20 +75,18 @@ def check_report(report: Report, doc: Document) -> list[Problem]:
                 REPORT_FILE, doc.line_of(("packs", pack_id, "status")),
                 f"packs.{pack_id}.status", f"'{pack.status}' is not a status scheme: use "
                 f"{', '.join(schemes)}{did_you_mean(pack.status, schemes)}"))
-        places: list[tuple[tuple[Any, ...], list[Any]]] = []
-        if pack.columns is not None:
-            places.append((("packs", pack_id, "columns"), pack.columns))
-        for sid, section in pack.sections.items():
-            if section.columns is not None:
-                places.append((("packs", pack_id, "sections", sid, "columns"), section.columns))
-        tables = list(places)
+        own: list[tuple[tuple[Any, ...], list[Any]]] = [
+            (("packs", pack_id, "sections", sid, "columns"), section.columns)
+            for sid, section in pack.sections.items() if section.columns is not None]
+        places: list[tuple[tuple[Any, ...], list[Any]]] = \
+            [(("packs", pack_id, "columns"), pack.columns)] if pack.columns is not None else []
+        places += own
+        drawn = list(own)
         if any(section.columns is None for section in pack.sections.values()):
-            # The pack's own table (its columns, or else its preset's) is drawn somewhere.
-            tables.insert(0, (("packs", pack_id, "columns") if pack.columns is not None else
-                              ("packs", pack_id, "layout"), list(table_columns(pack))))
-            if pack.columns is not None:
-                del tables[1]  # the pack's own columns, in places too
-        for path, columns in tables:
+            # The pack's table (its columns, else its preset's) is drawn for these sections.
+            key = "columns" if pack.columns is not None else "layout"
+            drawn.insert(0, (("packs", pack_id, key), list(table_columns(pack))))
+        for path, columns in drawn:
             problems += _check_table(path, columns, most_periods(pack, pack.frequency), report,
                                      theme, pack.layout, doc)
         for path, columns in places:
